@@ -1,0 +1,52 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Driver for the kexec patch set: base tree + overlay -> test kernel -> QEMU.
+# The kernel is built under build/ (never committed); results land in out/.
+# See README.md for what each target prints.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+INITRD := build/initramfs-x86_64.cpio.gz
+
+.PHONY: help deps tree kernel baseline guest-progs initramfs run check boot \
+	clean distclean
+
+help:
+	@echo "make run        build, boot, reboot by firmware / kexec -l / kexec -s, timing table"
+	@echo "make check      every test tier; last line 'N passed, N failed, N skipped'"
+	@echo "make kernel     out/x86_64/{bzImage,vmlinux,config}"
+	@echo "make baseline   the pristine base, same config: out/baseline-x86_64/"
+	@echo "make boot SCENARIOS='kexec-l unload'   only those scenarios"
+	@echo "make clean | distclean"
+
+deps:
+	@scripts/deps.sh
+
+tree: deps
+	@scripts/prepare-tree.sh
+
+kernel: tree
+	@scripts/build-kernel.sh ours
+
+baseline: tree
+	@scripts/build-kernel.sh baseline
+
+initramfs: kernel
+	@scripts/mkinitramfs.sh $(INITRD)
+
+run: initramfs
+	@$(PYTHON) scripts/ktest.py run
+
+check: initramfs
+	@$(PYTHON) scripts/ktest.py check
+
+boot: initramfs
+	@$(PYTHON) scripts/ktest.py boot $(SCENARIOS)
+
+# Keeps the extracted base tree; distclean starts over.
+clean:
+	rm -rf build/obj-* build/logs build/state build/host build/guest-bin \
+		build/initramfs-* out
+
+distclean:
+	rm -rf build out

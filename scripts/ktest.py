@@ -1,0 +1,419 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Boot the test kernels in QEMU and judge what they print.
+
+  ktest.py check            static checks, every scenario, KUnit; summary line
+  ktest.py run              one tour (firmware, kexec -l, kexec -s) + timings
+  ktest.py boot NAME...     only the named scenarios (for development)
+  ktest.py list             the scenario names
+
+Every boot gets a hard timeout and its serial log under build/logs/, each
+line stamped with the host's clock on arrival ("[+  12.345] ...").  The
+guest init (scripts/guest/init) reports "ktest: ..." lines; KUnit prints
+KTAP through printk.  A failing test prints the reason and the tail of the
+log it came from.  The last line is "N passed, N failed, N skipped".
+
+Environment: KTEST_KVM=1 uses KVM instead of TCG; KTEST_TIMEOUT scales the
+per-generation timeout (seconds, default 120); KTEST_QEMU picks the binary.
+"""
+
+import hashlib
+import os
+import re
+import select
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+TOP = Path(__file__).resolve().parent.parent
+BUILD = TOP / 'build'
+OUT = TOP / 'out'
+LOGS = BUILD / 'logs'
+KERNEL = OUT / 'x86_64' / 'bzImage'
+INITRD = BUILD / 'initramfs-x86_64.cpio.gz'
+TAIL_LINES = 40
+GEN_TIMEOUT = float(os.environ.get('KTEST_TIMEOUT', '120'))
+
+BASE_APPEND = ('console=ttyS0,115200 earlyprintk=serial,ttyS0,115200 '
+               'panic=-1 oops=panic')
+
+
+# --------------------------------------------------------------------------
+# Results and the summary line
+# --------------------------------------------------------------------------
+
+class Results:
+    def __init__(self):
+        self.counts = {'PASS': 0, 'FAIL': 0, 'SKIP': 0}
+        self.failed = []
+
+    def add(self, status, name, reason='', log=None):
+        self.counts[status] += 1
+        line = f'{status} {name}'
+        if reason:
+            line += f': {reason}'
+        print(line, flush=True)
+        if status == 'FAIL':
+            self.failed.append(name)
+            if log is not None:
+                print_tail(log)
+
+    def summary(self):
+        c = self.counts
+        return f"{c['PASS']} passed, {c['FAIL']} failed, {c['SKIP']} skipped"
+
+
+def print_tail(log):
+    try:
+        lines = log.read_text(errors='replace').splitlines()
+    except OSError:
+        return
+    print(f'---- last {min(len(lines), TAIL_LINES)} lines of {log.relative_to(TOP)} ----')
+    for line in lines[-TAIL_LINES:]:
+        print(f'  | {line}')
+    print('----')
+
+
+# --------------------------------------------------------------------------
+# One QEMU run
+# --------------------------------------------------------------------------
+
+@dataclass
+class Boot:
+    log: Path
+    lines: list = field(default_factory=list)   # (host seconds, text)
+    timed_out: bool = False
+    exit_code: int = 0
+
+    def texts(self):
+        return [t for _, t in self.lines]
+
+
+def qemu_command(append, smp, mem, disk, allow_reset, kernel=KERNEL):
+    qemu = os.environ.get('KTEST_QEMU', 'qemu-system-x86_64')
+    cmd = [qemu, '-nodefaults', '-no-user-config', '-display', 'none',
+           '-monitor', 'none', '-serial', 'stdio',
+           '-machine', 'pc', '-m', mem, '-smp', str(smp),
+           '-kernel', str(kernel), '-initrd', str(INITRD),
+           '-append', append,
+           '-drive', f'file={disk},if=virtio,format=raw',
+           '-netdev', 'user,id=net0,restrict=on',
+           '-device', 'virtio-net-pci,netdev=net0']
+    if os.environ.get('KTEST_KVM') == '1':
+        cmd += ['-accel', 'kvm', '-cpu', 'host']
+    else:
+        cmd += ['-accel', 'tcg']
+    if not allow_reset:
+        # A triple fault or a panic ends the run at once instead of
+        # looping through the firmware until the timeout.
+        cmd.append('-no-reboot')
+    return cmd
+
+
+def boot(name, append, timeout, smp=2, mem='512M', allow_reset=False):
+    LOGS.mkdir(parents=True, exist_ok=True)
+    log = LOGS / f'{name}.log'
+    disk = BUILD / 'state' / f'{name}.img'
+    disk.parent.mkdir(parents=True, exist_ok=True)
+    with open(disk, 'wb') as f:
+        f.truncate(1 << 20)
+
+    cmd = qemu_command(append, smp, mem, disk, allow_reset)
+    result = Boot(log=log)
+    start = time.monotonic()
+    deadline = start + timeout
+    with open(log, 'w') as logf:
+        logf.write('# ' + ' '.join(cmd) + '\n')
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT)
+        fd = proc.stdout.fileno()
+        pending = b''
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                result.timed_out = True
+                break
+            ready, _, _ = select.select([fd], [], [], min(left, 1.0))
+            if not ready:
+                continue
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                break
+            pending += chunk
+            now = time.monotonic() - start
+            *complete, pending = pending.split(b'\n')
+            for raw in complete:
+                text = raw.decode(errors='replace').rstrip('\r')
+                result.lines.append((now, text))
+                logf.write(f'[+{now:9.3f}] {text}\n')
+            logf.flush()
+        if pending:
+            text = pending.decode(errors='replace')
+            result.lines.append((time.monotonic() - start, text))
+            logf.write(f'[+{time.monotonic() - start:9.3f}] {text}\n')
+        if result.timed_out:
+            proc.kill()
+            logf.write(f'# killed after the {timeout:.0f} s timeout\n')
+        result.exit_code = proc.wait()
+    return result
+
+
+# --------------------------------------------------------------------------
+# Scenarios
+# --------------------------------------------------------------------------
+
+@dataclass
+class Scenario:
+    name: str
+    plan: tuple = ()            # reboot method per generation
+    smp: int = 2
+    mem: str = '512M'
+    target: str = ''            # kexec into /boot/bzImage-TARGET
+    wants_kunit: bool = False   # judge the KTAP of this boot as well
+    in_check: bool = True
+
+    @property
+    def generations(self):
+        return len(self.plan) + 1
+
+    def append(self):
+        parts = [BASE_APPEND, f'ktest={self.name}', 'gen=1']
+        if self.plan:
+            parts.append('kplan=' + ','.join(self.plan))
+        if self.target:
+            parts.append(f'ktarget={self.target}')
+        return ' '.join(parts)
+
+
+SCENARIOS = [
+    Scenario('boot', wants_kunit=True),
+    Scenario('kexec-l', plan=('l', 'l', 'l')),
+    Scenario('kexec-s', plan=('s', 's', 's')),
+    Scenario('unload'),
+    Scenario('firmware', plan=('fw',)),
+    Scenario('tour', plan=('fw', 'l', 's'), in_check=False),
+]
+
+INIT_RE = re.compile(r'ktest: init gen=(\d+) via=(\S+)')
+REBOOT_RE = re.compile(r'ktest: reboot method=(\S+) gen=(\d+)')
+DONE_RE = re.compile(r'ktest: done failures=(\d+)')
+NOT_OK_RE = re.compile(r'ktest: not ok (.*)')
+
+
+def judge(scn, result):
+    """Return '' when the boot did what the scenario promised, else why not."""
+    texts = result.texts()
+    gens = [int(m.group(1)) for t in texts if (m := INIT_RE.search(t))]
+    bad = [m.group(1) for t in texts if (m := NOT_OK_RE.search(t))]
+    done = [int(m.group(1)) for t in texts if (m := DONE_RE.search(t))]
+    want = list(range(1, scn.generations + 1))
+
+    if bad:
+        return 'guest check failed: ' + '; '.join(bad)
+    if gens != want[:len(gens)] or len(gens) > len(want):
+        return f'generations came up as {gens}, expected {want}'
+    if len(gens) < len(want):
+        where = f'generation {len(gens) + 1} never reached init'
+        if result.timed_out:
+            return f'{where} (timed out)'
+        return f'{where} (QEMU exited with {result.exit_code})'
+    if not done:
+        return 'init never reported done' + (' (timed out)' if result.timed_out else '')
+    if result.timed_out:
+        return 'timed out after done (poweroff failed?)'
+    return ''
+
+
+def run_scenario(scn):
+    timeout = GEN_TIMEOUT * scn.generations
+    return boot(scn.name, scn.append(), timeout, smp=scn.smp, mem=scn.mem,
+                allow_reset='fw' in scn.plan)
+
+
+# --------------------------------------------------------------------------
+# KTAP from KUnit
+# --------------------------------------------------------------------------
+
+PRINTK_PREFIX = re.compile(r'^\[\s*\d+\.\d+\]\s?')
+KTAP_RESULT = re.compile(r'^(\s*)(ok|not ok) (\d+) ([^#]*?)\s*(?:#\s*(\S+)\s*(.*))?$')
+KTAP_SUBTEST = re.compile(r'^(\s*)# Subtest: (.*)$')
+
+
+def parse_ktap(texts):
+    """Yield (suite.case, status, reason) for every case KUnit reported."""
+    suites = {}      # indent -> name of the subtest opened at that indent
+    for text in texts:
+        line = PRINTK_PREFIX.sub('', text)
+        m = KTAP_SUBTEST.match(line)
+        if m:
+            suites[len(m.group(1))] = m.group(2).strip()
+            continue
+        m = KTAP_RESULT.match(line)
+        if not m or not m.group(1):
+            continue        # top-level lines are suite verdicts
+        indent = len(m.group(1))
+        if any(i > indent for i in suites) and indent + 4 in suites:
+            continue        # a parameterised case's roll-up line
+        suite = suites.get(indent, '?')
+        directive = (m.group(5) or '').upper()
+        if directive == 'SKIP':
+            status = 'SKIP'
+        else:
+            status = 'PASS' if m.group(2) == 'ok' else 'FAIL'
+        yield f'{suite}.{m.group(4)}', status, m.group(6) or ''
+
+
+def judge_kunit(results, result):
+    cases = list(parse_ktap(result.texts()))
+    if not cases:
+        results.add('FAIL', 'kunit', 'no KTAP results in the boot log', result.log)
+        return
+    for name, status, reason in cases:
+        results.add(status, f'kunit {name}', reason,
+                    result.log if status == 'FAIL' else None)
+
+
+# --------------------------------------------------------------------------
+# Static checks
+# --------------------------------------------------------------------------
+
+OVERLAY_ROOTS = ('kernel', 'arch', 'include', 'Documentation', 'tools',
+                 'lib', 'mm', 'drivers')
+
+
+def our_sources(exts):
+    out = subprocess.run(['git', '-C', str(TOP), 'ls-files', '-co',
+                          '--exclude-standard', '--', *OVERLAY_ROOTS],
+                         capture_output=True, text=True, check=True).stdout
+    return [f for f in out.split() if f.endswith(exts)]
+
+
+def static_checks(results):
+    checker = TOP.parent / 'shared' / 'tools' / 'originality-check'
+    if checker.exists():
+        upstream = BUILD / 'base' / 'linux'
+        p = subprocess.run([sys.executable, str(checker), str(TOP), str(upstream)],
+                           capture_output=True, text=True)
+        if p.returncode == 0:
+            results.add('PASS', 'static originality-check')
+        else:
+            print(p.stdout + p.stderr)
+            results.add('FAIL', 'static originality-check',
+                        f'exit {p.returncode}')
+    else:
+        results.add('SKIP', 'static originality-check', f'{checker} not present')
+
+    files = our_sources(('.c', '.h', '.S'))
+    if not files:
+        results.add('SKIP', 'static checkpatch', 'no C, header or assembly files yet')
+    tree = BUILD / 'src-x86_64'
+    for f in files:
+        p = subprocess.run(['perl', 'scripts/checkpatch.pl', '--strict',
+                            '--no-tree', '--terse', '--show-types', '-f', f],
+                           cwd=tree, capture_output=True, text=True)
+        if p.returncode == 0:
+            results.add('PASS', f'static checkpatch {f}')
+        else:
+            print(p.stdout.rstrip())
+            results.add('FAIL', f'static checkpatch {f}', 'see the report above')
+
+
+# --------------------------------------------------------------------------
+# Commands
+# --------------------------------------------------------------------------
+
+def check_scenarios(results, scenarios):
+    for scn in scenarios:
+        result = run_scenario(scn)
+        why = judge(scn, result)
+        if why:
+            results.add('FAIL', f'scenario {scn.name}', why, result.log)
+        else:
+            results.add('PASS', f'scenario {scn.name}')
+        if scn.wants_kunit:
+            judge_kunit(results, result)
+
+
+def cmd_check(names):
+    started = time.monotonic()
+    results = Results()
+    if not names:
+        static_checks(results)
+        scenarios = [s for s in SCENARIOS if s.in_check]
+    else:
+        scenarios = [s for s in SCENARIOS if s.name in names]
+        unknown = set(names) - {s.name for s in scenarios}
+        if unknown:
+            print('unknown scenario(s): ' + ', '.join(sorted(unknown)))
+            return 2
+    check_scenarios(results, scenarios)
+    print(f'ktest: {len(scenarios)} scenario(s) in {time.monotonic() - started:.0f} s,'
+          f' logs in {LOGS.relative_to(TOP)}/')
+    print(results.summary())
+    return 1 if results.counts['FAIL'] else 0
+
+
+def reboot_timings(result):
+    """Pair each 'reboot' line with the next generation's 'init' line."""
+    rows, pending = [], None
+    for t, text in result.lines:
+        m = REBOOT_RE.search(text)
+        if m:
+            pending = (t, m.group(1), int(m.group(2)))
+            continue
+        m = INIT_RE.search(text)
+        if m and pending:
+            rows.append((pending[1], pending[2], int(m.group(1)), t - pending[0]))
+            pending = None
+    return rows
+
+
+def cmd_run():
+    scn = next(s for s in SCENARIOS if s.name == 'tour')
+    result = run_scenario(scn)
+    why = judge(scn, result)
+    config = (OUT / 'x86_64' / 'config').read_bytes()
+    print()
+    print(f'base:   {(OUT / "x86_64" / "BASE_VERSION").read_text().strip()}')
+    print(f'config: configs/x86_64.config on tinyconfig '
+          f'(sha256 {hashlib.sha256(config).hexdigest()[:12]}), '
+          f'{"KVM" if os.environ.get("KTEST_KVM") == "1" else "TCG"}, '
+          f'{scn.smp} CPUs, {scn.mem}')
+    print(f'log:    {result.log.relative_to(TOP)}')
+    print()
+    print(f'{"reboot method":<16} {"from gen":>8} {"to gen":>6} {"reboot-to-init (s)":>19}')
+    for method, gfrom, gto, secs in reboot_timings(result):
+        print(f'{method:<16} {gfrom:>8} {gto:>6} {secs:>19.2f}')
+    print()
+    if why:
+        print(f'FAIL tour: {why}')
+        print_tail(result.log)
+        return 1
+    print('tour: all generations reached init')
+    return 0
+
+
+def main(argv):
+    if len(argv) < 2 or argv[1] in ('-h', '--help'):
+        print(__doc__)
+        return 0 if len(argv) >= 2 else 2
+    if argv[1] == 'check':
+        return cmd_check([])
+    if argv[1] == 'boot':
+        return cmd_check(argv[2:])
+    if argv[1] == 'run':
+        return cmd_run()
+    if argv[1] == 'list':
+        for s in SCENARIOS:
+            print(f'{s.name:<12} plan={",".join(s.plan) or "-"}'
+                  f'{"" if s.in_check else "  (make run only)"}')
+        return 0
+    print(__doc__)
+    return 2
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv))

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build the guest initramfs: busybox-static, Debian's kexec-tools with the
+# shared libraries it links, our static test programs, the scenario init and
+# the kernels a scenario may kexec into.  The archive is written with the
+# base tree's gen_init_cpio, so no root privileges are needed for /dev nodes.
+#
+#   mkinitramfs.sh OUTPUT.cpio.gz
+
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+output=${1:?usage: mkinitramfs.sh OUTPUT.cpio.gz}
+build=$top/build
+gen_init_cpio=$build/host/gen_init_cpio
+list=$output.list
+
+mkdir -p "$build/host" "$(dirname "$output")"
+if [[ ! -x $gen_init_cpio || $build/base/linux/usr/gen_init_cpio.c -nt $gen_init_cpio ]]; then
+	gcc -O2 -o "$gen_init_cpio" "$build/base/linux/usr/gen_init_cpio.c"
+fi
+
+declare -A dirs=()
+entries=()
+add_dir() {
+	local d=$1
+	[[ $d == / || -n ${dirs[$d]:-} ]] && return
+	add_dir "$(dirname "$d")"
+	dirs[$d]=1
+	entries+=("dir $d 0755 0 0")
+}
+add_file() {	# add_file NAME SOURCE MODE
+	[[ -f $2 ]] || { echo "mkinitramfs: $2 not found" >&2; exit 1; }
+	add_dir "$(dirname "$1")"
+	entries+=("file $1 $2 $3 0 0")
+}
+
+for d in /bin /sbin /proc /sys /dev /tmp /boot /etc /usr/lib/ktest; do
+	add_dir "$d"
+done
+entries+=("nod /dev/console 0600 0 0 c 5 1")
+add_file /init "$top/scripts/guest/init" 0755
+add_file /bin/busybox /bin/busybox 0755
+
+kexec_bin=$(command -v kexec || echo /usr/sbin/kexec)
+add_file /sbin/kexec "$kexec_bin" 0755
+# ldd prints "name => /path (addr)" or "/path (addr)"; take every absolute path.
+for lib in $(ldd "$kexec_bin" | grep -o '/[^ ]*'); do
+	add_file "$lib" "$(readlink -f "$lib")" 0755
+done
+
+add_file /boot/bzImage "$top/out/x86_64/bzImage" 0644
+if [[ -f $top/out/baseline-x86_64/bzImage ]]; then
+	add_file /boot/bzImage-baseline "$top/out/baseline-x86_64/bzImage" 0644
+fi
+if [[ -d $build/guest-bin ]]; then
+	for prog in "$build"/guest-bin/*; do
+		[[ -f $prog ]] && add_file "/usr/lib/ktest/$(basename "$prog")" "$prog" 0755
+	done
+fi
+
+printf '%s\n' "${entries[@]}" > "$list"
+"$gen_init_cpio" "$list" | gzip -1 > "$output.tmp"
+mv "$output.tmp" "$output"
