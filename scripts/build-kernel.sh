@@ -30,6 +30,9 @@ kmake=(make -C "$src" O="$obj" ARCH=x86_64 LOCALVERSION="$lv"
        -j"$(nproc)")
 if command -v ccache >/dev/null && [[ ${KTEST_CCACHE:-1} != 0 ]]; then
 	kmake+=(CC="ccache gcc")
+	# Hash paths relative to the checkout, so a fresh clone elsewhere
+	# (CI) hits the cache filled by an earlier build.
+	export CCACHE_BASEDIR=$top CCACHE_NOHASHDIR=1
 fi
 
 mkdir -p "$obj" "$out"
