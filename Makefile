@@ -31,7 +31,10 @@ kernel: tree
 baseline: tree
 	@scripts/build-kernel.sh baseline
 
-initramfs: kernel
+guest-progs: kernel
+	@scripts/build-guest-progs.sh
+
+initramfs: guest-progs
 	@scripts/mkinitramfs.sh $(INITRD)
 
 run: initramfs

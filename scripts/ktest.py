@@ -173,7 +173,9 @@ class Scenario:
     mem: str = '512M'
     target: str = ''            # kexec into /boot/bzImage-TARGET
     wants_kunit: bool = False   # judge the KTAP of this boot as well
+    wants_tap: bool = False     # judge the TAP of our test programs
     in_check: bool = True
+    must_fail: str = ''         # a control: the judge must refuse it, saying this
 
     @property
     def generations(self):
@@ -193,8 +195,13 @@ SCENARIOS = [
     Scenario('kexec-l', plan=('l', 'l', 'l')),
     Scenario('kexec-s', plan=('s', 's', 's')),
     Scenario('unload'),
+    Scenario('selftests', wants_tap=True),
     Scenario('firmware', plan=('fw',)),
     Scenario('tour', plan=('fw', 'l', 's'), in_check=False),
+    # Control for the judge itself: a hop to a kernel image that is not
+    # there must be reported as a failure, with the guest's reason.
+    Scenario('control-broken-hop', plan=('l',), target='missing',
+             must_fail='guest check failed: g1 kexec -c -l staged generation 2'),
 ]
 
 INIT_RE = re.compile(r'ktest: init gen=(\d+) via=(\S+)')
@@ -277,6 +284,52 @@ def judge_kunit(results, result):
 
 
 # --------------------------------------------------------------------------
+# TAP from our test programs, relayed by the guest init
+# --------------------------------------------------------------------------
+
+TAP_LINE = re.compile(r'^ktest-tap (\S+): (.*)$')
+TAP_PLAN = re.compile(r'^1\.\.(\d+)')
+TAP_EXIT = re.compile(r'ktest: selftest (\S+) exit=(\d+)')
+GUEST_BIN = BUILD / 'guest-bin'
+
+
+def judge_tap(results, result):
+    plans, cases, exits = {}, {}, {}
+    for text in result.texts():
+        m = TAP_EXIT.search(text)
+        if m:
+            exits[m.group(1)] = int(m.group(2))
+            continue
+        m = TAP_LINE.match(text)
+        if not m:
+            continue
+        prog, line = m.groups()
+        if (p := TAP_PLAN.match(line)):
+            plans[prog] = int(p.group(1))
+        elif (r := KTAP_RESULT.match(line)) and not r.group(1):
+            directive = (r.group(5) or '').upper()
+            status = 'SKIP' if directive == 'SKIP' else \
+                ('PASS' if r.group(2) == 'ok' else 'FAIL')
+            cases.setdefault(prog, []).append((r.group(4), status, r.group(6) or ''))
+
+    progs = sorted(p.name for p in GUEST_BIN.iterdir()) if GUEST_BIN.is_dir() else []
+    if not progs:
+        results.add('FAIL', 'selftest', f'no test programs in {GUEST_BIN.relative_to(TOP)}')
+    for prog in progs:
+        got = cases.get(prog, [])
+        for name, status, reason in got:
+            results.add(status, f'selftest {prog}.{name}', reason,
+                        result.log if status == 'FAIL' else None)
+        if prog not in exits:
+            results.add('FAIL', f'selftest {prog}', 'never finished', result.log)
+        elif prog not in plans or plans[prog] != len(got):
+            results.add('FAIL', f'selftest {prog}',
+                        f'{len(got)} results for a plan of {plans.get(prog)}', result.log)
+        elif exits[prog] != 0 and all(s != 'FAIL' for _, s, _ in got):
+            results.add('FAIL', f'selftest {prog}', f'exit {exits[prog]}', result.log)
+
+
+# --------------------------------------------------------------------------
 # Static checks
 # --------------------------------------------------------------------------
 
@@ -329,12 +382,21 @@ def check_scenarios(results, scenarios):
     for scn in scenarios:
         result = run_scenario(scn)
         why = judge(scn, result)
-        if why:
+        if scn.must_fail:
+            if why.startswith(scn.must_fail):
+                results.add('PASS', f'scenario {scn.name}', f'refused as expected: {why}')
+            else:
+                results.add('FAIL', f'scenario {scn.name}',
+                            f'the judge said {why!r}, expected {scn.must_fail!r}',
+                            result.log)
+        elif why:
             results.add('FAIL', f'scenario {scn.name}', why, result.log)
         else:
             results.add('PASS', f'scenario {scn.name}')
         if scn.wants_kunit:
             judge_kunit(results, result)
+        if scn.wants_tap:
+            judge_tap(results, result)
 
 
 def cmd_check(names):

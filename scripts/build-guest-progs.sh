@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build our selftests as static programs for the guest, the kselftest way:
+# tools/testing/selftests/kexec/Makefile (lib.mk) in the patched tree,
+# against the UAPI headers of the kernel we just built (make headers), so
+# an overlaid include/uapi header is what the tests see.  Output goes to
+# build/guest-bin/, which mkinitramfs.sh copies to /usr/lib/ktest/.
+
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=$top/build
+src=$build/src-x86_64
+obj=$build/obj-x86_64
+out=$build/guest-bin
+
+make -s -C "$src" O="$obj" ARCH=x86_64 headers >/dev/null
+mkdir -p "$out"
+# Only the generated C programs: the base tree's IMA scripts need an IMA
+# kernel and securityfs, which the test kernel does not build.
+make -s -C "$src/tools/testing/selftests/kexec" OUTPUT="$out" \
+	KHDR_INCLUDES="-isystem $obj/usr/include" TEST_PROGS= TEST_FILES= all
