@@ -389,6 +389,17 @@ def static_checks(results):
             print(p.stdout.rstrip())
             results.add('FAIL', f'static checkpatch {f}', 'see the report above')
 
+    # kernel-doc exits 0 even when it warns: any output is a failure.
+    for f in [f for f in files if f.endswith(('.c', '.h')) and not f.startswith('tools/')]:
+        p = subprocess.run(['perl', 'scripts/kernel-doc', '-none', '-Wall', f],
+                           cwd=tree, capture_output=True, text=True)
+        report = (p.stdout + p.stderr).strip()
+        if p.returncode == 0 and not report:
+            results.add('PASS', f'static kernel-doc {f}')
+        else:
+            print(report)
+            results.add('FAIL', f'static kernel-doc {f}', 'see the report above')
+
 
 # --------------------------------------------------------------------------
 # Commands
