@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * x86_64 machine layer of kexec.
+ *
+ * Design
+ * ------
+ * At load time, machine_kexec_prepare() builds everything the hand-off
+ * needs, so that machine_kexec() has nothing left that can fail:
+ *
+ *  - the transition page tables: all RAM mapped 1:1 (the trampoline, the
+ *    move list, the sources and the destinations all live there), plus the
+ *    kernel image at its link address, because the instruction after the
+ *    CR3 write is fetched from kernel text;
+ *  - the control page, holding a copy of the trampoline from
+ *    relocate_kernel_64.S.
+ *
+ * Every page comes from kimage_alloc_safe_page(), so it lies outside all
+ * destinations and belongs to the image: freeing the image frees the
+ * tables, and an error path is a plain return.
+ *
+ * Constraints
+ * -----------
+ * machine_kexec() runs with other CPUs stopped and devices quiet.  Once it
+ * writes CR3 the old kernel's stacks, per-CPU data and IDT are gone; only
+ * registers carry state into the trampoline.
+ */
+
+#include <linux/kexec.h>
+#include <linux/mm.h>
+#include <linux/string.h>
+#include <asm/debugreg.h>
+#include <asm/init.h>
+#include <asm/nospec-branch.h>
+#include <asm/pgtable.h>
+#include <asm/sections.h>
+
+static void *kexec_table_page(void *context)
+{
+	struct page *page = kimage_alloc_safe_page(context, GFP_KERNEL | __GFP_ZERO);
+
+	return page ? page_address(page) : NULL;
+}
+
+/*
+ * Map the kernel image at its link address with 2 MiB pages.  This is not
+ * done with kernel_ident_mapping_init(): the image sits in the last PGD
+ * slot, where the helper's end-of-slot arithmetic would wrap to zero.
+ */
+static int kexec_map_kernel_image(struct kimage *image)
+{
+	unsigned long va = (unsigned long)_text & PMD_MASK;
+	unsigned long end = (unsigned long)_end;
+	void *table;
+	pgd_t *pgd;
+	p4d_t *p4d;
+	pud_t *pud;
+
+	for (; va < end; va += PMD_SIZE) {
+		pgd = image->arch.pgd + pgd_index(va);
+		if (pgd_none(*pgd)) {
+			table = kexec_table_page(image);
+			if (!table)
+				return -ENOMEM;
+			set_pgd(pgd, __pgd(__pa(table) | _KERNPG_TABLE_NOENC));
+		}
+		p4d = p4d_offset(pgd, va);
+		if (p4d_none(*p4d)) {
+			table = kexec_table_page(image);
+			if (!table)
+				return -ENOMEM;
+			set_p4d(p4d, __p4d(__pa(table) | _KERNPG_TABLE_NOENC));
+		}
+		pud = pud_offset(p4d, va);
+		if (pud_none(*pud)) {
+			table = kexec_table_page(image);
+			if (!table)
+				return -ENOMEM;
+			set_pud(pud, __pud(__pa(table) | _KERNPG_TABLE_NOENC));
+		}
+		set_pmd(pmd_offset(pud, va),
+			__pmd(__pa_symbol(va) | __PAGE_KERNEL_LARGE_EXEC));
+	}
+	return 0;
+}
+
+static int kexec_build_tables(struct kimage *image)
+{
+	struct x86_mapping_info info = {
+		.alloc_pgt_page	= kexec_table_page,
+		.context	= image,
+		.page_flag	= __PAGE_KERNEL_LARGE_EXEC,
+		.kernpg_flag	= _KERNPG_TABLE_NOENC,
+	};
+	unsigned long i;
+	int ret;
+
+	image->arch.pgd = kexec_table_page(image);
+	if (!image->arch.pgd)
+		return -ENOMEM;
+
+	/* RAM 1:1: it holds every safe page the hand-off touches. */
+	for (i = 0; i < nr_pfn_mapped; i++) {
+		ret = kernel_ident_mapping_init(&info, image->arch.pgd,
+						PFN_PHYS(pfn_mapped[i].start),
+						PFN_PHYS(pfn_mapped[i].end));
+		if (ret)
+			return ret;
+	}
+
+	/* Each destination 1:1 too, wherever the loader put it. */
+	for (i = 0; i < image->nr_segments; i++) {
+		const struct kexec_segment *s = &image->segment[i];
+
+		if (!s->memsz)
+			continue;
+		ret = kernel_ident_mapping_init(&info, image->arch.pgd,
+						s->mem, s->mem + s->memsz);
+		if (ret)
+			return ret;
+	}
+
+	/* The kernel image where it runs now, for the CR3 switch. */
+	return kexec_map_kernel_image(image);
+}
+
+/**
+ * machine_kexec_prepare() - build the page tables and the trampoline copy
+ * @image: the image being loaded, its segments validated
+ *
+ * Context: process context, kexec lock held.
+ * Return: 0, or -ENOMEM.
+ */
+int machine_kexec_prepare(struct kimage *image)
+{
+	size_t size = relocate_kernel_end - relocate_kernel;
+	struct page *page;
+	int ret;
+
+	if (WARN_ON_ONCE(size > KEXEC_CONTROL_CODE_MAX_SIZE))
+		return -EINVAL;
+
+	ret = kexec_build_tables(image);
+	if (ret)
+		return ret;
+
+	page = kimage_alloc_safe_page(image, GFP_KERNEL);
+	if (!page)
+		return -ENOMEM;
+	memcpy(page_address(page), relocate_kernel, size);
+	image->arch.control_page = page;
+	return 0;
+}
+
+/**
+ * machine_kexec_cleanup() - release what machine_kexec_prepare() built
+ * @image: the image being freed
+ *
+ * The tables and the control page belong to @image and are freed with it.
+ *
+ * Context: process context.
+ */
+void machine_kexec_cleanup(struct kimage *image)
+{
+	image->arch.pgd = NULL;
+	image->arch.control_page = NULL;
+}
+
+/**
+ * machine_kexec() - jump to the trampoline; never returns
+ * @image: the installed image
+ *
+ * Context: other CPUs stopped, devices shut down; interrupts are turned
+ * off here.
+ */
+void machine_kexec(struct kimage *image)
+{
+	unsigned long table = __pa(image->arch.pgd);
+	unsigned long control = page_to_phys(image->arch.control_page);
+
+	local_irq_disable();
+	hw_breakpoint_disable();
+
+	/*
+	 * The CR3 write and the jump are both in kernel text, which the new
+	 * tables map at the same address; nothing here touches the stack.
+	 */
+	asm volatile("mov %0, %%cr3\n\t"
+		     ANNOTATE_RETPOLINE_SAFE
+		     "jmp *%1"
+		     :
+		     : "D" (table), "S" (control), "d" (image->moves),
+		       "c" (image->entry)
+		     : "memory");
+	unreachable();
+}

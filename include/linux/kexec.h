@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kexec: boot another kernel from this one.
+ *
+ * This header is the contract between three parties:
+ *
+ *  - the rest of the kernel, which only needs to know whether an image is
+ *    loaded (kexec_image), whether we are on the way out (kexec_in_progress)
+ *    and how to leave (kernel_kexec());
+ *  - the generic core (kernel/kexec_core.c, kernel/kexec.c), which validates
+ *    a request, stages the image in pages that are safe to keep until the
+ *    jump, and installs it;
+ *  - the architecture, which provides the machine_kexec*() hooks below and
+ *    the trampoline that moves the staged pages into place.
+ *
+ * Staging never writes to a destination address.  Each page of a segment is
+ * copied into a "staging" page that lies outside every destination range,
+ * and a move list records where it must go.  At exec time the trampoline
+ * walks the move list; because no source, list page or control page lies
+ * inside a destination, the moves can be done in any order and nothing the
+ * trampoline still needs is overwritten.
+ */
+#ifndef LINUX_KEXEC_H
+#define LINUX_KEXEC_H
+
+/*
+ * Markers in the low bits of struct kexec_move's @dest (destinations are
+ * page aligned, so a real record has none of them set).
+ */
+#define KEXEC_MOVE_END		0x1	/* no more records */
+#define KEXEC_MOVE_CHAIN	0x2	/* continue at the list page in @src */
+#define KEXEC_MOVE_MARKERS	(KEXEC_MOVE_END | KEXEC_MOVE_CHAIN)
+
+#ifndef __ASSEMBLY__
+
+#include <linux/types.h>
+#include <linux/vmcore_info.h>
+#include <linux/crash_reserve.h>
+#include <linux/range.h>
+#include <linux/verification.h>
+#include <asm/io.h>
+#include <uapi/linux/kexec.h>
+
+#ifdef CONFIG_CRASH_DUMP
+extern note_buf_t __percpu *crash_notes;
+#endif
+
+#ifdef CONFIG_KEXEC_CORE
+#include <linux/list.h>
+#include <linux/compat.h>
+#include <linux/ioport.h>
+#include <linux/module.h>
+#include <asm/kexec.h>
+#include <linux/crash_core.h>
+
+/* Limits an architecture may tighten in <asm/kexec.h>. */
+#ifndef KEXEC_DESTINATION_MEMORY_LIMIT
+#define KEXEC_DESTINATION_MEMORY_LIMIT	(-1UL)
+#endif
+#ifndef KEXEC_ARCH
+#error "<asm/kexec.h> must define KEXEC_ARCH"
+#endif
+
+#define KEXEC_TYPE_DEFAULT	0	/* booted by reboot(LINUX_REBOOT_CMD_KEXEC) */
+#define KEXEC_TYPE_CRASH	1	/* booted on panic */
+
+/*
+ * Flags kexec_load() accepts.  PRESERVE_CONTEXT (kexec jump) is not
+ * implemented, so it is refused like any unknown flag.  ON_CRASH needs the
+ * crash dump support to have a slot to load into.
+ */
+#ifdef CONFIG_CRASH_DUMP
+#define KEXEC_FLAGS	(KEXEC_ON_CRASH | KEXEC_UPDATE_ELFCOREHDR | \
+			 KEXEC_CRASH_HOTPLUG_SUPPORT)
+#else
+#define KEXEC_FLAGS	0UL
+#endif
+#define KEXEC_FILE_FLAGS (KEXEC_FILE_UNLOAD | KEXEC_FILE_ON_CRASH | \
+			  KEXEC_FILE_NO_INITRAMFS | KEXEC_FILE_DEBUG)
+
+/*
+ * struct kexec_segment - one piece of an image, as the kernel keeps it.
+ * kexec_load() copies the user's array straight into an array of these, so
+ * the layout is the UAPI one: source pointer, source size, destination,
+ * destination size.  Destinations are page aligned; the tail of a
+ * destination past the source is zeroed.
+ */
+struct kexec_segment {
+	union {
+		void __user *buf;	/* kexec_load: loader memory */
+		void *kbuf;		/* kexec_file_load: kernel memory */
+	};
+	size_t bufsz;			/* bytes of source */
+	unsigned long mem;		/* physical destination */
+	size_t memsz;			/* bytes at the destination */
+};
+
+/*
+ * struct kexec_move - one record of the move list read by the trampoline.
+ * @dest: physical page to fill, or a marker in its low bits
+ * @src:  physical page to copy from; for KEXEC_MOVE_CHAIN, the next list page
+ *
+ * A list page holds KEXEC_MOVES_PER_PAGE records; the last slot of each page
+ * is reserved for the CHAIN or END marker, so a record never straddles pages.
+ */
+struct kexec_move {
+	u64 dest;
+	u64 src;
+};
+
+#define KEXEC_MOVES_PER_PAGE	(PAGE_SIZE / sizeof(struct kexec_move))
+
+/*
+ * struct kimage - a staged image.
+ *
+ * Locking legend:
+ *   [K] written only with the kexec lock held, while the image is private
+ *       to the loader (before it is installed)
+ *   [I] immutable once the image is installed in kexec_image
+ */
+struct kimage {
+	unsigned long entry;				/* [I] physical entry point */
+	unsigned long nr_segments;			/* [I] */
+	struct kexec_segment segment[KEXEC_SEGMENT_MAX]; /* [I] */
+	unsigned int type;				/* [I] KEXEC_TYPE_* */
+
+	struct list_head pages;		/* [K] every page the image owns */
+	struct list_head parked;	/* [K] allocated, but inside a destination */
+	phys_addr_t moves;		/* [I] first move list page */
+	struct kexec_move *move_next;	/* [K] next free record */
+	unsigned int move_room;		/* [K] records left before the marker slot */
+	unsigned long nr_moves;		/* [I] pages the trampoline will copy */
+
+	struct kimage_arch arch;	/* [I] from <asm/kexec.h>, arch owned */
+};
+
+/* The image reboot(LINUX_REBOOT_CMD_KEXEC) boots; NULL when none. */
+extern struct kimage *kexec_image;
+/* The image a panic boots; NULL when none. */
+extern struct kimage *kexec_crash_image;
+/* Set once the machine is being shut down for a kexec reboot. */
+extern bool kexec_in_progress;
+
+/*
+ * Architecture hooks.
+ *
+ * machine_kexec_prepare() is called once the segments are validated and
+ * before any of them is staged; it may allocate from the image with
+ * kimage_alloc_safe_page().  Errors are returned to the loader.
+ * machine_kexec_post_load() is called after every segment is staged, with
+ * the move list complete.  machine_kexec_cleanup() is called when the
+ * image is freed, whether or not it was ever installed.
+ * machine_kexec() is called with other CPUs stopped and devices shut down;
+ * it does not return.
+ */
+int machine_kexec_prepare(struct kimage *image);
+#ifndef machine_kexec_post_load
+static inline int machine_kexec_post_load(struct kimage *image) { return 0; }
+#endif
+void machine_kexec_cleanup(struct kimage *image);
+void __noreturn machine_kexec(struct kimage *image);
+
+struct page *kimage_alloc_safe_page(struct kimage *image, gfp_t gfp);
+int kernel_kexec(void);
+bool kexec_load_permitted(int kexec_image_type);
+
+/* Segments are staged, not mapped: there is nothing to hand out. */
+static inline void *kimage_map_segment(struct kimage *image,
+				       unsigned long addr, unsigned long size)
+{
+	return NULL;
+}
+
+static inline void kimage_unmap_segment(void *buffer) { }
+
+#else /* !CONFIG_KEXEC_CORE */
+
+/* Without a core there is no crash image either: crash_core.h stubs it. */
+#include <linux/crash_core.h>
+
+struct kimage;
+
+static inline void *kimage_map_segment(struct kimage *image,
+				       unsigned long addr, unsigned long size)
+{
+	return NULL;
+}
+
+static inline void kimage_unmap_segment(void *buffer) { }
+#define kexec_in_progress false
+
+#endif /* CONFIG_KEXEC_CORE */
+
+#ifdef CONFIG_KEXEC_SIG
+void set_kexec_sig_enforced(void);
+#else
+static inline void set_kexec_sig_enforced(void) { }
+#endif
+
+#endif /* !__ASSEMBLY__ */
+
+#endif /* LINUX_KEXEC_H */

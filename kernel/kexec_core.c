@@ -1,0 +1,511 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * kexec core: staging an image and leaving for it.
+ *
+ * Design
+ * ------
+ * A kexec request goes through four stages, and only the last two touch
+ * anything another task can see:
+ *
+ *   validate  kexec_validate_segments() checks the segment list against
+ *             itself and against the machine.  No side effects.
+ *   stage     kimage_create() and kimage_stage_segment() copy the caller's
+ *             data into staging pages and write a move list.  The image is
+ *             private to the loader until it is installed.
+ *   commit    kexec_install() swaps the image into its slot with xchg().
+ *             It cannot fail; the image it displaces is destroyed after.
+ *   execute   kernel_kexec() shuts the machine down and machine_kexec()
+ *             hands the move list to the architecture's trampoline.
+ *
+ * Constraints
+ * -----------
+ * The destination of a segment is arbitrary physical memory, most of which
+ * the running kernel is using.  Nothing may be written there until the
+ * machine is quiet, so staging only ever writes to pages that lie outside
+ * every destination range: kimage_alloc_safe_page() parks any page the
+ * allocator hands out inside a destination and asks again.  Parked pages
+ * are released once staging is finished.
+ *
+ * Invariants
+ * ----------
+ *  - Every page an image owns is on image->pages or image->parked, so
+ *    kimage_destroy() frees everything on every path, success or error.
+ *  - No page on image->pages lies inside a destination range; hence the
+ *    trampoline may perform the moves in any order.
+ *  - kexec_image and kexec_crash_image change only under the kexec lock.
+ */
+
+#define pr_fmt(fmt)	"kexec: " fmt
+
+#include <linux/atomic.h>
+#include <linux/capability.h>
+#include <linux/cpu.h>
+#include <linux/gfp.h>
+#include <linux/kexec.h>
+#include <linux/kmsg_dump.h>
+#include <linux/mm.h>
+#include <linux/reboot.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/syscore_ops.h>
+#include <linux/sysctl.h>
+#include <linux/uaccess.h>
+
+#include "kexec_internal.h"
+
+static_assert(offsetof(struct kexec_move, dest) == 0);
+static_assert(offsetof(struct kexec_move, src) == 8);
+static_assert(sizeof(struct kexec_move) == 16);
+static_assert(KEXEC_MOVES_PER_PAGE * sizeof(struct kexec_move) == PAGE_SIZE);
+
+atomic_t kexec_lock_word = ATOMIC_INIT(0);
+
+struct kimage *kexec_image;		/* [kexec lock] */
+struct kimage *kexec_crash_image;	/* [kexec lock] */
+bool kexec_in_progress;
+
+/* ===================================================================
+ * Policy: who may load, and how often
+ * ===================================================================
+ */
+
+static int kexec_load_disabled;
+
+/*
+ * A load budget: -1 is unlimited, otherwise the number of loads left.  It
+ * only ever shrinks, both by loading and by writing the sysctl.
+ */
+struct kexec_budget {
+	atomic_t left;
+};
+
+static struct kexec_budget reboot_budget = { .left = ATOMIC_INIT(-1) };
+static struct kexec_budget panic_budget = { .left = ATOMIC_INIT(-1) };
+
+static bool kexec_budget_take(struct kexec_budget *budget)
+{
+	int left = atomic_read(&budget->left);
+
+	do {
+		if (left == -1)
+			return true;
+		if (left == 0)
+			return false;
+	} while (!atomic_try_cmpxchg(&budget->left, &left, left - 1));
+	return true;
+}
+
+/**
+ * kexec_load_permitted() - may the caller load an image of this type now?
+ * @kexec_image_type: KEXEC_TYPE_DEFAULT or KEXEC_TYPE_CRASH
+ *
+ * Requires CAP_SYS_BOOT in the initial user namespace and loading not to be
+ * disabled, and takes one load from the type's budget.
+ *
+ * Context: process context.
+ * Return: true when the load may go ahead.
+ */
+bool kexec_load_permitted(int kexec_image_type)
+{
+	struct kexec_budget *budget = kexec_image_type == KEXEC_TYPE_CRASH ?
+				      &panic_budget : &reboot_budget;
+
+	if (!capable(CAP_SYS_BOOT) || READ_ONCE(kexec_load_disabled))
+		return false;
+	return kexec_budget_take(budget);
+}
+
+/* Reads show the budget; a write may only lower a limited budget. */
+static int kexec_budget_sysctl(const struct ctl_table *table, int write,
+			       void *buffer, size_t *lenp, loff_t *ppos)
+{
+	struct kexec_budget *budget = table->data;
+	int value = atomic_read(&budget->left);
+	struct ctl_table shadow = {
+		.data = &value,
+		.maxlen = sizeof(value),
+		.mode = table->mode,
+	};
+	int old, ret;
+
+	ret = proc_dointvec(&shadow, write, buffer, lenp, ppos);
+	if (ret || !write)
+		return ret;
+	if (value < 0)
+		return -EINVAL;
+
+	old = atomic_read(&budget->left);
+	do {
+		if (old != -1 && value >= old)
+			return -EINVAL;
+	} while (!atomic_try_cmpxchg(&budget->left, &old, value));
+	return 0;
+}
+
+#define KEXEC_BUDGET_SYSCTL(_name, _budget) {				\
+	.procname = _name, .mode = 0644, .data = _budget,		\
+	.proc_handler = kexec_budget_sysctl,				\
+}
+
+static struct ctl_table kexec_sysctls[] = {
+	KEXEC_BUDGET_SYSCTL("kexec_load_limit_reboot", &reboot_budget),
+	KEXEC_BUDGET_SYSCTL("kexec_load_limit_panic", &panic_budget),
+	{
+		/* Only 1 is accepted: loading can be disabled, never re-enabled. */
+		.procname	= "kexec_load_disabled",
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.data		= &kexec_load_disabled,
+		.maxlen		= sizeof(kexec_load_disabled),
+		.extra1		= SYSCTL_ONE,
+		.extra2		= SYSCTL_ONE,
+	},
+};
+
+static int __init kexec_policy_init(void)
+{
+	register_sysctl_init("kernel", kexec_sysctls);
+	return 0;
+}
+late_initcall(kexec_policy_init);
+
+/* ===================================================================
+ * Validate
+ * ===================================================================
+ */
+
+/**
+ * kexec_validate_segments() - check a segment list before anything is staged
+ * @segments:    the list, already copied into the kernel
+ * @nr_segments: entries in @segments, at most KEXEC_SEGMENT_MAX
+ * @ram_pages:   pages of RAM; no segment, nor all of them together, may
+ *               need more than half of it
+ * @window:      for a crash image, the reserved region every destination
+ *               must lie in; NULL otherwise
+ *
+ * The checks run in the order user space has always seen them reported:
+ * destination addresses, then overlaps, then sizes, then the window.
+ *
+ * Context: any; no side effects.
+ * Return: 0, -EADDRNOTAVAIL for a destination that wraps, is not page
+ * aligned, is beyond what the architecture can reach or leaves @window,
+ * -EINVAL for overlapping segments, a source larger than its destination
+ * or a request for too much memory.
+ */
+int kexec_validate_segments(const struct kexec_segment *segments,
+			    unsigned long nr_segments, unsigned long ram_pages,
+			    const struct resource *window)
+{
+	unsigned long i, j, end, pages, total_pages = 0;
+
+	for (i = 0; i < nr_segments; i++) {
+		const struct kexec_segment *s = &segments[i];
+
+		if (check_add_overflow(s->mem, s->memsz, &end))
+			return -EADDRNOTAVAIL;
+		if (!PAGE_ALIGNED(s->mem) || !PAGE_ALIGNED(end))
+			return -EADDRNOTAVAIL;
+		if (end >= KEXEC_DESTINATION_MEMORY_LIMIT)
+			return -EADDRNOTAVAIL;
+	}
+
+	for (i = 1; i < nr_segments; i++) {
+		const struct kexec_segment *a = &segments[i];
+
+		for (j = 0; j < i; j++) {
+			const struct kexec_segment *b = &segments[j];
+
+			if (a->mem < b->mem + b->memsz &&
+			    b->mem < a->mem + a->memsz)
+				return -EINVAL;
+		}
+	}
+
+	for (i = 0; i < nr_segments; i++)
+		if (segments[i].bufsz > segments[i].memsz)
+			return -EINVAL;
+
+	for (i = 0; i < nr_segments; i++) {
+		pages = segments[i].memsz >> PAGE_SHIFT;
+		if (pages > ram_pages / 2)
+			return -EINVAL;
+		total_pages += pages;
+	}
+	if (total_pages > ram_pages / 2)
+		return -EINVAL;
+
+	if (!window)
+		return 0;
+	for (i = 0; i < nr_segments; i++) {
+		const struct kexec_segment *s = &segments[i];
+
+		if (s->mem < window->start ||
+		    s->mem + s->memsz - 1 > window->end)
+			return -EADDRNOTAVAIL;
+	}
+	return 0;
+}
+
+/* ===================================================================
+ * Stage
+ * ===================================================================
+ */
+
+static bool kimage_is_destination(const struct kimage *image, phys_addr_t addr)
+{
+	unsigned long i;
+
+	for (i = 0; i < image->nr_segments; i++) {
+		const struct kexec_segment *s = &image->segment[i];
+
+		if (addr >= s->mem && addr - s->mem < s->memsz)
+			return true;
+	}
+	return false;
+}
+
+/**
+ * kimage_alloc_safe_page() - allocate a page that survives the moves
+ * @image: the image that will own the page
+ * @gfp:   allocation flags
+ *
+ * The page lies outside every destination range of @image, so it keeps
+ * its contents until the trampoline has finished.  It belongs to @image
+ * and is freed with it; callers never free it themselves.
+ *
+ * Context: process context, kexec lock held.
+ * Return: the page, or NULL when memory ran out.
+ */
+struct page *kimage_alloc_safe_page(struct kimage *image, gfp_t gfp)
+{
+	struct page *page;
+
+	kexec_assert_locked();
+	for (;;) {
+		page = alloc_page(gfp | __GFP_NORETRY | __GFP_NOWARN);
+		if (!page)
+			return NULL;
+		if (!kimage_is_destination(image, page_to_phys(page)))
+			break;
+		list_add_tail(&page->lru, &image->parked);
+	}
+	list_add_tail(&page->lru, &image->pages);
+	return page;
+}
+
+static void kimage_free_pages(struct list_head *pages)
+{
+	struct page *page, *next;
+
+	list_for_each_entry_safe(page, next, pages, lru) {
+		list_del(&page->lru);
+		__free_page(page);
+	}
+}
+
+/* Append "copy @src to @dest" to the move list, growing it as needed. */
+static int kimage_add_move(struct kimage *image, phys_addr_t dest, phys_addr_t src)
+{
+	struct kexec_move *move;
+	struct page *page;
+
+	if (!image->move_room) {
+		page = kimage_alloc_safe_page(image, GFP_KERNEL);
+		if (!page)
+			return -ENOMEM;
+		if (image->move_next) {
+			image->move_next->dest = KEXEC_MOVE_CHAIN;
+			image->move_next->src = page_to_phys(page);
+		} else {
+			image->moves = page_to_phys(page);
+		}
+		image->move_next = page_address(page);
+		image->move_room = KEXEC_MOVES_PER_PAGE - 1;
+	}
+
+	move = image->move_next++;
+	move->dest = dest;
+	move->src = src;
+	image->move_room--;
+	image->nr_moves++;
+	return 0;
+}
+
+/**
+ * kimage_create() - allocate an empty image for a validated segment list
+ * @entry:       physical address the trampoline jumps to
+ * @type:        KEXEC_TYPE_DEFAULT or KEXEC_TYPE_CRASH
+ * @segments:    the list, checked by kexec_validate_segments()
+ * @nr_segments: entries in @segments
+ *
+ * Context: process context, kexec lock held.
+ * Return: the image, or NULL when memory ran out.
+ */
+struct kimage *kimage_create(unsigned long entry, unsigned int type,
+			     const struct kexec_segment *segments,
+			     unsigned long nr_segments)
+{
+	struct kimage *image;
+
+	if (WARN_ON_ONCE(nr_segments > KEXEC_SEGMENT_MAX))
+		return NULL;
+	image = kzalloc(sizeof(*image), GFP_KERNEL);
+	if (!image)
+		return NULL;
+	image->entry = entry;
+	image->type = type;
+	image->nr_segments = nr_segments;
+	memcpy(image->segment, segments, nr_segments * sizeof(*segments));
+	INIT_LIST_HEAD(&image->pages);
+	INIT_LIST_HEAD(&image->parked);
+	return image;
+}
+
+/**
+ * kimage_stage_segment() - copy one segment from user memory into staging
+ * @image: the image being built
+ * @index: which of its segments
+ *
+ * Each destination page gets a safe page holding its future contents
+ * (zero past the segment's bufsz) and a record in the move list.
+ *
+ * Context: process context, kexec lock held; sleeps.
+ * Return: 0, -EFAULT when the source is unreadable, -ENOMEM, or -EINTR
+ * when the loader was killed.
+ */
+int kimage_stage_segment(struct kimage *image, unsigned int index)
+{
+	const struct kexec_segment *seg = &image->segment[index];
+	const char __user *from = seg->buf;
+	size_t left = seg->bufsz;
+	unsigned long offset;
+	int ret;
+
+	for (offset = 0; offset < seg->memsz; offset += PAGE_SIZE) {
+		size_t chunk = min_t(size_t, left, PAGE_SIZE);
+		struct page *page;
+		void *to;
+
+		page = kimage_alloc_safe_page(image, GFP_KERNEL);
+		if (!page)
+			return -ENOMEM;
+		to = page_address(page);
+		if (chunk && copy_from_user(to, from, chunk))
+			return -EFAULT;
+		memset(to + chunk, 0, PAGE_SIZE - chunk);
+		from += chunk;
+		left -= chunk;
+
+		ret = kimage_add_move(image, seg->mem + offset,
+				      page_to_phys(page));
+		if (ret)
+			return ret;
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		cond_resched();
+	}
+	return 0;
+}
+
+/**
+ * kimage_finish() - close the move list and release parked pages
+ * @image: the image, every segment staged
+ *
+ * Context: process context, kexec lock held.
+ * Return: 0 or -ENOMEM.
+ */
+int kimage_finish(struct kimage *image)
+{
+	struct page *page;
+
+	if (!image->move_next) {
+		page = kimage_alloc_safe_page(image, GFP_KERNEL);
+		if (!page)
+			return -ENOMEM;
+		image->moves = page_to_phys(page);
+		image->move_next = page_address(page);
+	}
+	image->move_next->dest = KEXEC_MOVE_END;
+	image->move_next->src = 0;
+	image->move_room = 0;
+
+	kimage_free_pages(&image->parked);
+	return 0;
+}
+
+/**
+ * kimage_destroy() - free an image and everything it owns
+ * @image: the image, installed or not; NULL is allowed
+ *
+ * Context: process context.
+ */
+void kimage_destroy(struct kimage *image)
+{
+	if (!image)
+		return;
+	machine_kexec_cleanup(image);
+	kimage_free_pages(&image->parked);
+	kimage_free_pages(&image->pages);
+	kfree(image);
+}
+
+/* ===================================================================
+ * Commit
+ * ===================================================================
+ */
+
+/**
+ * kexec_install() - make @image the one in @slot
+ * @slot:  &kexec_image or &kexec_crash_image
+ * @image: the staged image, or NULL to unload
+ *
+ * Context: kexec lock held.
+ * Return: the image that was in @slot before, for the caller to destroy.
+ */
+struct kimage *kexec_install(struct kimage **slot, struct kimage *image)
+{
+	kexec_assert_locked();
+	return xchg(slot, image);
+}
+
+/* ===================================================================
+ * Execute
+ * ===================================================================
+ */
+
+/* Bring the machine to the state machine_kexec() expects. */
+static void kexec_quiesce(void)
+{
+	kexec_in_progress = true;
+	/* Reboot notifiers, then device_shutdown(): bus mastering stops. */
+	kernel_restart_prepare("kexec reboot");
+	migrate_to_reboot_cpu();
+	syscore_shutdown();
+	kmsg_dump(KMSG_DUMP_SHUTDOWN);
+	/*
+	 * migrate_to_reboot_cpu() left CPU hotplug disabled, but some
+	 * architectures take the other CPUs down through it.
+	 */
+	cpu_hotplug_enable();
+	pr_notice("handing over to the new kernel\n");
+	machine_shutdown();
+}
+
+/**
+ * kernel_kexec() - reboot into the loaded image
+ *
+ * Context: process context; the caller has CAP_SYS_BOOT.
+ * Return: does not return on success; -EBUSY when a load or another
+ * reboot holds the kexec lock, -EINVAL when no image is loaded.
+ */
+int kernel_kexec(void)
+{
+	if (!kexec_trylock())
+		return -EBUSY;
+	if (!kexec_image) {
+		kexec_unlock();
+		return -EINVAL;
+	}
+	kexec_quiesce();
+	machine_kexec(kexec_image);
+}
