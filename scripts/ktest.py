@@ -272,14 +272,18 @@ def parse_ktap(texts):
         line = PRINTK_PREFIX.sub('', text)
         m = KTAP_SUBTEST.match(line)
         if m:
-            suites[len(m.group(1))] = m.group(2).strip()
+            indent = len(m.group(1))
+            for deeper in [i for i in suites if i > indent]:
+                del suites[deeper]
+            suites[indent] = m.group(2).strip()
             continue
         m = KTAP_RESULT.match(line)
         if not m or not m.group(1):
             continue        # top-level lines are suite verdicts
         indent = len(m.group(1))
-        if any(i > indent for i in suites) and indent + 4 in suites:
-            continue        # a parameterised case's roll-up line
+        if indent + 4 in suites:
+            del suites[indent + 4]
+            continue        # the roll-up line of a parameterised case
         suite = suites.get(indent, '?')
         directive = (m.group(5) or '').upper()
         if directive == 'SKIP':
