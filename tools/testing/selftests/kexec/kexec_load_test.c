@@ -18,11 +18,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
+#include <sys/reboot.h>
 #include <sys/syscall.h>
+#include <sys/sysinfo.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <linux/capability.h>
 #include <linux/kexec.h>
+#include <linux/reboot.h>
 
 #include "../kselftest_harness.h"
 
@@ -203,6 +207,69 @@ TEST_F(loaded, bufsz_above_memsz_is_einval)
 	EXPECT_STILL_LOADED();
 }
 
+TEST_F(loaded, wrapping_destination_is_eaddrnotavail)
+{
+	self->seg[0].mem = (void *)-PAGE;
+	self->seg[0].memsz = 2 * PAGE;
+	EXPECT_EQ(EADDRNOTAVAIL, load_errno(self->dest, 1, self->seg,
+					    KEXEC_ARCH_DEFAULT));
+	EXPECT_STILL_LOADED();
+}
+
+TEST_F(loaded, unaligned_length_is_eaddrnotavail)
+{
+	self->seg[0].memsz = PAGE + 8;
+	EXPECT_EQ(EADDRNOTAVAIL, load_errno(self->dest, 1, self->seg,
+					    KEXEC_ARCH_DEFAULT));
+	EXPECT_STILL_LOADED();
+}
+
+TEST_F(loaded, more_than_half_of_ram_is_einval)
+{
+	struct sysinfo si;
+	unsigned long half;
+
+	ASSERT_EQ(0, sysinfo(&si));
+	half = (unsigned long)si.totalram * si.mem_unit / 2;
+	self->seg[0].memsz = (half + 2 * PAGE) & ~(PAGE - 1);
+	EXPECT_EQ(EINVAL, load_errno(self->dest, 1, self->seg, KEXEC_ARCH_DEFAULT));
+	EXPECT_STILL_LOADED();
+}
+
+TEST_F(loaded, preserve_context_is_einval)
+{
+	/* kexec jump is not built on this core. */
+	EXPECT_EQ(EINVAL, load_errno(self->dest, 1, self->seg,
+				     KEXEC_PRESERVE_CONTEXT));
+	EXPECT_STILL_LOADED();
+}
+
+TEST_F(loaded, on_crash_without_crash_dump_is_einval)
+{
+	if (!access("/sys/kernel/kexec_crash_size", F_OK))
+		SKIP(return, "crash dump support is built");
+	EXPECT_EQ(EINVAL, load_errno(self->dest, 1, self->seg, KEXEC_ON_CRASH));
+	EXPECT_STILL_LOADED();
+}
+
+TEST_F(loaded, reload_replaces_the_image)
+{
+	one_page_segment(&self->seg[0], self->dest + PAGE);
+	EXPECT_EQ(0, load_errno(self->dest + PAGE, 1, self->seg,
+				KEXEC_ARCH_DEFAULT));
+	EXPECT_STILL_LOADED();
+}
+
+TEST_F(loaded, reboot_with_nothing_loaded_is_einval)
+{
+	ASSERT_EQ(0, load_errno(0, 0, NULL, KEXEC_ARCH_DEFAULT));
+	ASSERT_EQ(0, image_loaded());
+	/* With no image, this must fail rather than reboot. */
+	EXPECT_EQ(-1, syscall(__NR_reboot, LINUX_REBOOT_MAGIC1,
+			      LINUX_REBOOT_MAGIC2, LINUX_REBOOT_CMD_KEXEC, NULL));
+	EXPECT_EQ(EINVAL, errno);
+}
+
 TEST_F(loaded, unload_clears_kexec_loaded)
 {
 	EXPECT_EQ(0, load_errno(0, 0, NULL, KEXEC_ARCH_DEFAULT));
@@ -224,6 +291,126 @@ TEST_F(loaded, without_cap_sys_boot_is_eperm)
 {
 	EXPECT_EQ(EPERM, without_cap_sys_boot(try_load_with_bad_flags, self->seg));
 	EXPECT_STILL_LOADED();
+}
+
+/* --- two loaders at once ---------------------------------------------- */
+
+#define BIG_IMAGE	(32UL << 20)
+#define BIG_LOADS	3	/* successful big loads wanted */
+#define BIG_TRIES	500
+
+struct big_loader {
+	unsigned long dest;
+	void *buf;
+	int loaded;		/* successful loads */
+	int busy;		/* EBUSY results */
+	int failures;		/* results other than 0 and EBUSY */
+	int done;		/* read and written with __atomic builtins */
+};
+
+static void *load_big_images(void *arg)
+{
+	struct big_loader *big = arg;
+	struct kexec_segment seg = {
+		.buf = big->buf, .bufsz = BIG_IMAGE,
+		.mem = (void *)big->dest, .memsz = BIG_IMAGE,
+	};
+	int i, err;
+
+	for (i = 0; i < BIG_TRIES && big->loaded < BIG_LOADS; i++) {
+		err = load_errno(big->dest, 1, &seg, KEXEC_ARCH_DEFAULT);
+		if (!err)
+			big->loaded++;
+		else if (err == EBUSY)
+			big->busy++;
+		else
+			big->failures++;
+	}
+	__atomic_store_n(&big->done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+TEST_F(loaded, concurrent_loader_gets_ebusy)
+{
+	struct big_loader big = { .dest = self->dest };
+	unsigned long busy = 0, other = 0;
+	pthread_t thread;
+	int err;
+
+	big.buf = calloc(1, BIG_IMAGE);
+	ASSERT_NE(NULL, big.buf);
+	ASSERT_EQ(0, pthread_create(&thread, NULL, load_big_images, &big));
+	while (!__atomic_load_n(&big.done, __ATOMIC_ACQUIRE)) {
+		err = load_errno(self->dest, 1, self->seg, KEXEC_ARCH_DEFAULT);
+		if (err == EBUSY)
+			busy++;
+		else if (err)
+			other++;
+		usleep(200);	/* leave the big loader gaps to get in */
+	}
+	pthread_join(thread, NULL);
+	free(big.buf);
+
+	/* Whichever lost a race was told so, and nothing else failed. */
+	TH_LOG("EBUSY: %lu for the small loader, %d for the big one; big loads: %d",
+	       busy, big.busy, big.loaded);
+	EXPECT_EQ(BIG_LOADS, big.loaded);
+	EXPECT_NE(0, busy) TH_LOG("no small load met a big one in progress");
+	EXPECT_EQ(0, other);
+	EXPECT_EQ(0, big.failures);
+	EXPECT_STILL_LOADED();
+	/* Whatever won last, the slot holds a complete image that unloads. */
+	EXPECT_EQ(0, load_errno(0, 0, NULL, KEXEC_ARCH_DEFAULT));
+	EXPECT_EQ(0, image_loaded());
+}
+
+/* --- no leaks across load/unload cycles ------------------------------- */
+
+static long meminfo_kb(const char *field)
+{
+	char line[128];
+	size_t len = strlen(field);
+	long kb = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, field, len) && line[len] == ':')
+			kb = strtol(line + len + 1, NULL, 10);
+	fclose(f);
+	return kb;
+}
+
+/* Returns how many of the calls failed. */
+static int load_unload_cycles(struct kexec_segment *seg, unsigned long dest, int n)
+{
+	int failed = 0;
+
+	while (n--) {
+		failed += !!load_errno(dest, 1, seg, KEXEC_ARCH_DEFAULT);
+		failed += !!load_errno(0, 0, NULL, KEXEC_ARCH_DEFAULT);
+	}
+	return failed;
+}
+
+TEST_F(loaded, thousand_cycles_do_not_leak)
+{
+	long free_before, slab_before, free_after, slab_after;
+
+	ASSERT_EQ(0, load_unload_cycles(self->seg, self->dest, 50));	/* warm up */
+	free_before = meminfo_kb("MemFree");
+	slab_before = meminfo_kb("SUnreclaim");
+	ASSERT_EQ(0, load_unload_cycles(self->seg, self->dest, 1000));
+	free_after = meminfo_kb("MemFree");
+	slab_after = meminfo_kb("SUnreclaim");
+
+	TH_LOG("MemFree %ld -> %ld kB, SUnreclaim %ld -> %ld kB",
+	       free_before, free_after, slab_before, slab_after);
+	/* One lost page per cycle would be 4000 kB, one lost kimage 1000 kB. */
+	EXPECT_GT(2048, free_before - free_after);
+	EXPECT_GT(512, slab_after - slab_before);
+	EXPECT_EQ(0, image_loaded());
 }
 
 TEST_HARNESS_MAIN
