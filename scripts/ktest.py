@@ -36,8 +36,9 @@ INITRD = BUILD / 'initramfs-x86_64.cpio.gz'
 TAIL_LINES = 40
 GEN_TIMEOUT = float(os.environ.get('KTEST_TIMEOUT', '120'))
 
+# printk.devkmsg=on: the guest reports through /dev/kmsg, unthrottled.
 BASE_APPEND = ('console=ttyS0,115200 earlyprintk=serial,ttyS0,115200 '
-               'panic=-1 oops=panic')
+               'panic=-1 oops=panic printk.devkmsg=on')
 
 
 # --------------------------------------------------------------------------
@@ -324,7 +325,7 @@ def judge_tap(results, result, progs):
         if m:
             exits[m.group(1)] = int(m.group(2))
             continue
-        m = TAP_LINE.match(text)
+        m = TAP_LINE.match(PRINTK_PREFIX.sub('', text))
         if not m:
             continue
         prog, line = m.groups()
