@@ -67,10 +67,10 @@ static int image_loaded(void)
 }
 
 /*
- * A page-aligned destination inside the first System RAM range above 16 MiB
- * with room for a few pages, or 0 when /proc/iomem shows none.
+ * A page-aligned destination inside the first System RAM range at or above
+ * @floor with room for a few pages, or 0 when /proc/iomem shows none.
  */
-static unsigned long ram_destination(void)
+static unsigned long ram_destination_above(unsigned long long floor)
 {
 	unsigned long long start, end, dest = 0;
 	char line[256];
@@ -83,14 +83,19 @@ static unsigned long ram_destination(void)
 			continue;
 		if (sscanf(line, "%llx-%llx", &start, &end) != 2)
 			continue;
-		if (start < (16ULL << 20))
-			start = 16ULL << 20;
+		if (start < floor)
+			start = floor;
 		start = (start + PAGE - 1) & ~(PAGE - 1);
 		if (end > start && end - start >= 16 * PAGE)
 			dest = start;
 	}
 	fclose(f);
 	return dest;
+}
+
+static unsigned long ram_destination(void)
+{
+	return ram_destination_above(16ULL << 20);
 }
 
 static void one_page_segment(struct kexec_segment *seg, unsigned long dest)
@@ -257,6 +262,18 @@ TEST_F(loaded, reload_replaces_the_image)
 	one_page_segment(&self->seg[0], self->dest + PAGE);
 	EXPECT_EQ(0, load_errno(self->dest + PAGE, 1, self->seg,
 				KEXEC_ARCH_DEFAULT));
+	EXPECT_STILL_LOADED();
+}
+
+TEST_F(loaded, destination_above_4g_loads)
+{
+	unsigned long high = ram_destination_above(1ULL << 32);
+
+	if (!high)
+		SKIP(return, "no RAM above 4 GiB");
+	one_page_segment(&self->seg[0], high);
+	one_page_segment(&self->seg[1], self->dest);
+	EXPECT_EQ(0, load_errno(self->dest, 2, self->seg, KEXEC_ARCH_DEFAULT));
 	EXPECT_STILL_LOADED();
 }
 
