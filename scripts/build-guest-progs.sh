@@ -21,3 +21,11 @@ mkdir -p "$out"
 # kernel and securityfs, which the test kernel does not build.
 make -s -C "$src/tools/testing/selftests/kexec" OUTPUT="$out" \
 	KHDR_INCLUDES="-isystem $obj/usr/include" TEST_PROGS= TEST_FILES= all
+
+# Guest helpers that are not selftests: they end the boot they run in.
+for helper in "$top"/scripts/guest/*.c; do
+	bin=$out/$(basename "$helper" .c)
+	if [[ ! -x $bin || $helper -nt $bin ]]; then
+		gcc -static -O2 -Wall -Werror -isystem "$obj/usr/include" -o "$bin" "$helper"
+	fi
+done

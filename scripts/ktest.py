@@ -86,17 +86,18 @@ class Boot:
     log: Path
     lines: list = field(default_factory=list)   # (host seconds, text)
     timed_out: bool = False
+    stopped: bool = False       # killed on purpose once stop_on matched
     exit_code: int = 0
 
     def texts(self):
         return [t for _, t in self.lines]
 
 
-def qemu_command(append, smp, mem, disk, allow_reset, kernel=KERNEL):
+def qemu_command(append, smp, mem, disk, allow_reset, machine='pc', kernel=KERNEL):
     qemu = os.environ.get('KTEST_QEMU', 'qemu-system-x86_64')
     cmd = [qemu, '-nodefaults', '-no-user-config', '-display', 'none',
            '-monitor', 'none', '-serial', 'stdio',
-           '-machine', 'pc', '-m', mem, '-smp', str(smp),
+           '-machine', machine, '-m', mem, '-smp', str(smp),
            '-kernel', str(kernel), '-initrd', str(INITRD),
            '-append', append,
            '-drive', f'file={disk},if=virtio,format=raw',
@@ -113,7 +114,8 @@ def qemu_command(append, smp, mem, disk, allow_reset, kernel=KERNEL):
     return cmd
 
 
-def boot(name, append, timeout, smp=2, mem='512M', allow_reset=False):
+def boot(name, append, timeout, smp=2, mem='512M', allow_reset=False,
+         machine='pc', stop_on=None):
     LOGS.mkdir(parents=True, exist_ok=True)
     log = LOGS / f'{name}.log'
     disk = BUILD / 'state' / f'{name}.img'
@@ -121,7 +123,7 @@ def boot(name, append, timeout, smp=2, mem='512M', allow_reset=False):
     with open(disk, 'wb') as f:
         f.truncate(1 << 20)
 
-    cmd = qemu_command(append, smp, mem, disk, allow_reset)
+    cmd = qemu_command(append, smp, mem, disk, allow_reset, machine)
     result = Boot(log=log)
     start = time.monotonic()
     deadline = start + timeout
@@ -150,7 +152,11 @@ def boot(name, append, timeout, smp=2, mem='512M', allow_reset=False):
                 text = raw.decode(errors='replace').rstrip('\r')
                 result.lines.append((now, text))
                 logf.write(f'[+{now:9.3f}] {text}\n')
+                if stop_on and stop_on.search(text):
+                    result.stopped = True
             logf.flush()
+            if result.stopped:
+                break
         if pending:
             text = pending.decode(errors='replace')
             result.lines.append((time.monotonic() - start, text))
@@ -158,6 +164,9 @@ def boot(name, append, timeout, smp=2, mem='512M', allow_reset=False):
         if result.timed_out:
             proc.kill()
             logf.write(f'# killed after the {timeout:.0f} s timeout\n')
+        elif result.stopped:
+            proc.kill()
+            logf.write('# stopped: the line the scenario waits for arrived\n')
         result.exit_code = proc.wait()
     return result
 
@@ -178,10 +187,13 @@ class Scenario:
     must_fail: str = ''         # a control: the judge must refuse it, saying this
     needs: tuple = ()           # CONFIG_ symbols the kernel must have
     programs: tuple = ()        # test programs to run and judge (TAP)
+    machine: str = 'pc'
+    kernels: tuple = ()         # uname -r suffix expected in each generation
+    expect_serial: str = ''     # regex the console must show; QEMU stops there
 
     @property
     def generations(self):
-        return len(self.plan) + 1
+        return len([m for m in self.plan if m != 'fault']) + 1
 
     def append(self):
         parts = [BASE_APPEND, f'ktest={self.name}', 'gen=1']
@@ -198,6 +210,17 @@ SCENARIOS = [
     Scenario('boot', wants_kunit=True),
     Scenario('kexec-l', plan=('l', 'l', 'l')),
     Scenario('kexec-s', plan=('s', 's', 's'), needs=('CONFIG_KEXEC_FILE',)),
+    Scenario('loop-20', plan=('l',) * 20),
+    Scenario('smp-1', plan=('l', 'l'), smp=1),
+    Scenario('smp-4', plan=('l', 'l'), smp=4),
+    Scenario('mem-256M', plan=('l', 'l'), mem='256M'),
+    # q35 keeps 2 GiB below 4 GiB: the rest of the 3 GiB lies above it.
+    Scenario('mem-3G', plan=('l', 'l'), mem='3G', machine='q35',
+             programs=('kexec_load_test',)),
+    # Ours into the pristine base (its own kexec) and back into ours.
+    Scenario('baseline', plan=('l@baseline', 'l'), kernels=('-kx', '-base', '-kx')),
+    Scenario('trampoline-fault', plan=('fault',),
+             expect_serial=r'kexec: trampoline fault vector 0e cr2 0000700000000000'),
     Scenario('unload'),
     Scenario('unload-file', needs=('CONFIG_KEXEC_FILE',)),
     Scenario('selftests', programs=('kexec_load_test',)),
@@ -213,6 +236,7 @@ SCENARIOS = [
 
 INIT_RE = re.compile(r'ktest: init gen=(\d+) via=(\S+)')
 REBOOT_RE = re.compile(r'ktest: reboot method=(\S+) gen=(\d+)')
+KERNEL_RE = re.compile(r'ktest: init .* kernel=(\S+)')
 DONE_RE = re.compile(r'ktest: done failures=(\d+)')
 NOT_OK_RE = re.compile(r'ktest: not ok (.*)')
 
@@ -227,6 +251,16 @@ def judge(scn, result):
 
     if bad:
         return 'guest check failed: ' + '; '.join(bad)
+    if scn.expect_serial:
+        if result.stopped:
+            return ''
+        return f'the console never showed /{scn.expect_serial}/' + \
+            (' (timed out)' if result.timed_out else '')
+    kernels = [m.group(1) for t in texts if (m := KERNEL_RE.search(t))]
+    for gen, (suffix, got) in enumerate(zip(scn.kernels, kernels), 1):
+        if not got.endswith(suffix):
+            return f'generation {gen} ran kernel {got}, expected *{suffix}'
+
     if gens != want[:len(gens)] or len(gens) > len(want):
         return f'generations came up as {gens}, expected {want}'
     if len(gens) < len(want):
@@ -257,8 +291,9 @@ def missing_features(scn):
 
 def run_scenario(scn):
     timeout = GEN_TIMEOUT * scn.generations
+    stop_on = re.compile(scn.expect_serial) if scn.expect_serial else None
     return boot(scn.name, scn.append(), timeout, smp=scn.smp, mem=scn.mem,
-                allow_reset='fw' in scn.plan)
+                allow_reset='fw' in scn.plan, machine=scn.machine, stop_on=stop_on)
 
 
 # --------------------------------------------------------------------------
