@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kexec_load() under kernel lockdown.
+ *
+ * kexec can replace the running kernel with unsigned code, so lockdown in
+ * integrity mode must refuse every kexec_load() call with EPERM, unloads
+ * included.  Lockdown cannot be lifted: run this program last, or in a boot
+ * of its own.
+ */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <linux/kexec.h>
+
+#include "../kselftest_harness.h"
+
+#define LOCKDOWN	"/sys/kernel/security/lockdown"
+#define PAGE		4096UL
+
+static char payload[PAGE];
+
+static int kexec_load_errno(unsigned long nr)
+{
+	struct kexec_segment seg = {
+		.buf = payload, .bufsz = PAGE,
+		.mem = (void *)(16UL << 20), .memsz = PAGE,
+	};
+
+	if (syscall(__NR_kexec_load, 16UL << 20, nr, nr ? &seg : NULL, 0))
+		return errno;
+	return 0;
+}
+
+TEST(integrity_lockdown_refuses_kexec_load)
+{
+	static const char mode[] = "integrity";
+	int fd;
+
+	if (geteuid())
+		SKIP(return, "needs root");
+	fd = open(LOCKDOWN, O_WRONLY);
+	if (fd < 0)
+		SKIP(return, "no %s", LOCKDOWN);
+
+	/* Before lockdown a load works; it is dropped again right away. */
+	ASSERT_EQ(0, kexec_load_errno(1));
+	ASSERT_EQ(0, kexec_load_errno(0));
+
+	ASSERT_EQ((ssize_t)strlen(mode), write(fd, mode, strlen(mode)));
+	close(fd);
+
+	EXPECT_EQ(EPERM, kexec_load_errno(1));
+	EXPECT_EQ(EPERM, kexec_load_errno(0));
+}
+
+TEST_HARNESS_MAIN
