@@ -226,6 +226,7 @@ SCENARIOS = [
     Scenario('selftests', programs=('kexec_load_test',)),
     # The policy sysctls only tighten: a boot of their own.
     Scenario('selftests-policy', programs=('kexec_policy_test',)),
+    Scenario('selftests-lockdown', programs=('kexec_lockdown_test',)),
     Scenario('firmware', plan=('fw',)),
     Scenario('tour', plan=('fw', 'l', 's'), in_check=False),
     # Control for the judge itself: a hop to a kernel image that is not
