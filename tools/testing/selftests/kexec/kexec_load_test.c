@@ -20,6 +20,7 @@
 #include <string.h>
 #include <time.h>
 #include <pthread.h>
+#include <sched.h>
 #include <sys/reboot.h>
 #include <sys/syscall.h>
 #include <sys/sysinfo.h>
@@ -308,6 +309,30 @@ static int try_load_with_bad_flags(void *arg)
 TEST_F(loaded, without_cap_sys_boot_is_eperm)
 {
 	EXPECT_EQ(EPERM, without_cap_sys_boot(try_load_with_bad_flags, self->seg));
+	EXPECT_STILL_LOADED();
+}
+
+/*
+ * CAP_SYS_BOOT only counts in the initial user namespace: a process that
+ * holds every capability of a namespace it created is still refused.
+ */
+TEST_F(loaded, cap_sys_boot_of_a_child_user_namespace_is_eperm)
+{
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		if (unshare(CLONE_NEWUSER))
+			_exit(100);
+		_exit(load_errno(self->dest, 1, self->seg, KEXEC_ARCH_DEFAULT));
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	if (WEXITSTATUS(status) == 100)
+		SKIP(return, "user namespaces are not available");
+	EXPECT_EQ(EPERM, WEXITSTATUS(status));
 	EXPECT_STILL_LOADED();
 }
 
