@@ -41,6 +41,14 @@ static void *kexec_table_page(void *context)
 	return page ? page_address(page) : NULL;
 }
 
+/* A new, empty table page as the entry that points to it; 0 without memory. */
+static unsigned long kexec_new_table(struct kimage *image)
+{
+	void *table = kexec_table_page(image);
+
+	return table ? __pa(table) | _KERNPG_TABLE_NOENC : 0;
+}
+
 /*
  * Map the kernel image at its link address with 2 MiB pages.  This is not
  * done with kernel_ident_mapping_init(): the image sits in the last PGD
@@ -50,7 +58,7 @@ static int kexec_map_kernel_image(struct kimage *image)
 {
 	unsigned long va = (unsigned long)_text & PMD_MASK;
 	unsigned long end = (unsigned long)_end;
-	void *table;
+	unsigned long entry;
 	pgd_t *pgd;
 	p4d_t *p4d;
 	pud_t *pud;
@@ -58,24 +66,24 @@ static int kexec_map_kernel_image(struct kimage *image)
 	for (; va < end; va += PMD_SIZE) {
 		pgd = image->arch.pgd + pgd_index(va);
 		if (pgd_none(*pgd)) {
-			table = kexec_table_page(image);
-			if (!table)
+			entry = kexec_new_table(image);
+			if (!entry)
 				return -ENOMEM;
-			set_pgd(pgd, __pgd(__pa(table) | _KERNPG_TABLE_NOENC));
+			set_pgd(pgd, __pgd(entry));
 		}
 		p4d = p4d_offset(pgd, va);
 		if (p4d_none(*p4d)) {
-			table = kexec_table_page(image);
-			if (!table)
+			entry = kexec_new_table(image);
+			if (!entry)
 				return -ENOMEM;
-			set_p4d(p4d, __p4d(__pa(table) | _KERNPG_TABLE_NOENC));
+			set_p4d(p4d, __p4d(entry));
 		}
 		pud = pud_offset(p4d, va);
 		if (pud_none(*pud)) {
-			table = kexec_table_page(image);
-			if (!table)
+			entry = kexec_new_table(image);
+			if (!entry)
 				return -ENOMEM;
-			set_pud(pud, __pud(__pa(table) | _KERNPG_TABLE_NOENC));
+			set_pud(pud, __pud(entry));
 		}
 		set_pmd(pmd_offset(pud, va),
 			__pmd(__pa_symbol(va) | __PAGE_KERNEL_LARGE_EXEC));
