@@ -53,9 +53,10 @@
 
 #include "kexec_internal.h"
 
-static_assert(offsetof(struct kexec_move, dest) == 0);
-static_assert(offsetof(struct kexec_move, src) == 8);
-static_assert(sizeof(struct kexec_move) == 16);
+/* The trampoline reads the move list with the offsets of <asm/kexec.h>. */
+static_assert(offsetof(struct kexec_move, dest) == KEXEC_MOVE_DEST_OFFSET);
+static_assert(offsetof(struct kexec_move, src) == KEXEC_MOVE_SRC_OFFSET);
+static_assert(sizeof(struct kexec_move) == KEXEC_MOVE_SIZE);
 static_assert(KEXEC_MOVES_PER_PAGE * sizeof(struct kexec_move) == PAGE_SIZE);
 
 atomic_t kexec_lock_word = ATOMIC_INIT(0);
@@ -303,31 +304,43 @@ static void kimage_free_pages(struct list_head *pages)
 	}
 }
 
-/* Append "copy @src to @dest" to the move list, growing it as needed. */
+/* The last slot of each list page is kept for the CHAIN or END marker. */
+static bool kimage_is_marker_slot(const struct kexec_move *slot)
+{
+	return offset_in_page(slot + 1) == 0;
+}
+
+/* Start a new move list page, chained from the current one if any. */
+static int kimage_grow_move_list(struct kimage *image)
+{
+	struct page *page = kimage_alloc_safe_page(image, GFP_KERNEL);
+
+	if (!page)
+		return -ENOMEM;
+	if (image->move_next) {
+		image->move_next->dest = KEXEC_MOVE_CHAIN;
+		image->move_next->src = page_to_phys(page);
+	} else {
+		image->moves = page_to_phys(page);
+	}
+	image->move_next = page_address(page);
+	return 0;
+}
+
+/* Append "copy @src to @dest" to the move list. */
 static int kimage_add_move(struct kimage *image, phys_addr_t dest, phys_addr_t src)
 {
 	struct kexec_move *move;
-	struct page *page;
+	int ret;
 
-	if (!image->move_room) {
-		page = kimage_alloc_safe_page(image, GFP_KERNEL);
-		if (!page)
-			return -ENOMEM;
-		if (image->move_next) {
-			image->move_next->dest = KEXEC_MOVE_CHAIN;
-			image->move_next->src = page_to_phys(page);
-		} else {
-			image->moves = page_to_phys(page);
-		}
-		image->move_next = page_address(page);
-		image->move_room = KEXEC_MOVES_PER_PAGE - 1;
+	if (!image->move_next || kimage_is_marker_slot(image->move_next)) {
+		ret = kimage_grow_move_list(image);
+		if (ret)
+			return ret;
 	}
-
 	move = image->move_next++;
 	move->dest = dest;
 	move->src = src;
-	image->move_room--;
-	image->nr_moves++;
 	return 0;
 }
 
@@ -416,18 +429,15 @@ int kimage_stage_segment(struct kimage *image, unsigned int index)
  */
 int kimage_finish(struct kimage *image)
 {
-	struct page *page;
+	int ret;
 
 	if (!image->move_next) {
-		page = kimage_alloc_safe_page(image, GFP_KERNEL);
-		if (!page)
-			return -ENOMEM;
-		image->moves = page_to_phys(page);
-		image->move_next = page_address(page);
+		ret = kimage_grow_move_list(image);
+		if (ret)
+			return ret;
 	}
 	image->move_next->dest = KEXEC_MOVE_END;
 	image->move_next->src = 0;
-	image->move_room = 0;
 
 	kimage_free_pages(&image->parked);
 	return 0;

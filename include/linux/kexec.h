@@ -75,8 +75,6 @@ extern note_buf_t __percpu *crash_notes;
 #else
 #define KEXEC_FLAGS	0UL
 #endif
-#define KEXEC_FILE_FLAGS (KEXEC_FILE_UNLOAD | KEXEC_FILE_ON_CRASH | \
-			  KEXEC_FILE_NO_INITRAMFS | KEXEC_FILE_DEBUG)
 
 /*
  * struct kexec_segment - one piece of an image, as the kernel keeps it.
@@ -127,9 +125,7 @@ struct kimage {
 	struct list_head pages;		/* [K] every page the image owns */
 	struct list_head parked;	/* [K] allocated, but inside a destination */
 	phys_addr_t moves;		/* [I] first move list page */
-	struct kexec_move *move_next;	/* [K] next free record */
-	unsigned int move_room;		/* [K] records left before the marker slot */
-	unsigned long nr_moves;		/* [I] pages the trampoline will copy */
+	struct kexec_move *move_next;	/* [K] next free slot of the list */
 
 	struct kimage_arch arch;	/* [I] from <asm/kexec.h>, arch owned */
 };

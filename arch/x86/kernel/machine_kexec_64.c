@@ -169,8 +169,6 @@ int machine_kexec_prepare(struct kimage *image)
  */
 void machine_kexec_cleanup(struct kimage *image)
 {
-	image->arch.pgd = NULL;
-	image->arch.control_page = NULL;
 }
 
 /**
