@@ -31,41 +31,16 @@
 #include <linux/reboot.h>
 
 #include "../kselftest_harness.h"
+#include "kexec_util.h"
 
 #define PAGE		4096UL
 #define KEXEC_ARCH_NATIVE	KEXEC_ARCH_X86_64
 
 static char payload[PAGE];
 
-static long sys_kexec_load(unsigned long entry, unsigned long nr,
-			   struct kexec_segment *segs, unsigned long flags)
+static long image_loaded(void)
 {
-	return syscall(__NR_kexec_load, entry, nr, segs, flags);
-}
-
-/* Errno of a kexec_load() call, 0 when it succeeded. */
-static int load_errno(unsigned long entry, unsigned long nr,
-		      struct kexec_segment *segs, unsigned long flags)
-{
-	return sys_kexec_load(entry, nr, segs, flags) ? errno : 0;
-}
-
-static int read_sysfs_int(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	int val = -1;
-
-	if (!f)
-		return -1;
-	if (fscanf(f, "%d", &val) != 1)
-		val = -1;
-	fclose(f);
-	return val;
-}
-
-static int image_loaded(void)
-{
-	return read_sysfs_int("/sys/kernel/kexec_loaded");
+	return read_number("/sys/kernel/kexec_loaded");
 }
 
 /*
@@ -149,13 +124,13 @@ FIXTURE_SETUP(loaded)
 	ASSERT_NE(0, self->dest) TH_LOG("no System RAM range in /proc/iomem");
 	memset(self->seg, 0, sizeof(self->seg));
 	one_page_segment(&self->seg[0], self->dest);
-	ASSERT_EQ(0, load_errno(self->dest, 1, self->seg, KEXEC_ARCH_DEFAULT));
+	ASSERT_EQ(0, kexec_load_errno(self->dest, 1, self->seg, KEXEC_ARCH_DEFAULT));
 	ASSERT_EQ(1, image_loaded());
 }
 
 FIXTURE_TEARDOWN(loaded)
 {
-	sys_kexec_load(0, 0, NULL, KEXEC_ARCH_DEFAULT);
+	kexec_load_errno(0, 0, NULL, KEXEC_ARCH_DEFAULT);
 }
 
 /* The refused call must not have replaced or dropped the loaded image. */
@@ -163,54 +138,54 @@ FIXTURE_TEARDOWN(loaded)
 
 TEST_F(loaded, unknown_flag_is_einval)
 {
-	EXPECT_EQ(EINVAL, load_errno(self->dest, 1, self->seg, 0x100));
+	EXPECT_EQ(EINVAL, kexec_load_errno(self->dest, 1, self->seg, 0x100));
 	EXPECT_STILL_LOADED();
 }
 
 TEST_F(loaded, foreign_arch_is_einval)
 {
-	EXPECT_EQ(EINVAL, load_errno(self->dest, 1, self->seg, KEXEC_ARCH_386));
+	EXPECT_EQ(EINVAL, kexec_load_errno(self->dest, 1, self->seg, KEXEC_ARCH_386));
 	EXPECT_STILL_LOADED();
 }
 
 TEST_F(loaded, native_arch_is_accepted)
 {
-	EXPECT_EQ(0, load_errno(self->dest, 1, self->seg, KEXEC_ARCH_NATIVE));
+	EXPECT_EQ(0, kexec_load_errno(self->dest, 1, self->seg, KEXEC_ARCH_NATIVE));
 	EXPECT_STILL_LOADED();
 }
 
 TEST_F(loaded, too_many_segments_is_einval)
 {
-	EXPECT_EQ(EINVAL, load_errno(self->dest, KEXEC_SEGMENT_MAX + 1, self->seg,
-				     KEXEC_ARCH_DEFAULT));
+	EXPECT_EQ(EINVAL, kexec_load_errno(self->dest, KEXEC_SEGMENT_MAX + 1, self->seg,
+					   KEXEC_ARCH_DEFAULT));
 	EXPECT_STILL_LOADED();
 }
 
 TEST_F(loaded, unreadable_segment_list_is_efault)
 {
-	EXPECT_EQ(EFAULT, load_errno(self->dest, 1, (void *)8, KEXEC_ARCH_DEFAULT));
+	EXPECT_EQ(EFAULT, kexec_load_errno(self->dest, 1, (void *)8, KEXEC_ARCH_DEFAULT));
 	EXPECT_STILL_LOADED();
 }
 
 TEST_F(loaded, unaligned_destination_is_eaddrnotavail)
 {
 	self->seg[0].mem = (void *)(self->dest + 512);
-	EXPECT_EQ(EADDRNOTAVAIL, load_errno(self->dest, 1, self->seg,
-					    KEXEC_ARCH_DEFAULT));
+	EXPECT_EQ(EADDRNOTAVAIL, kexec_load_errno(self->dest, 1, self->seg,
+						  KEXEC_ARCH_DEFAULT));
 	EXPECT_STILL_LOADED();
 }
 
 TEST_F(loaded, overlapping_segments_are_einval)
 {
 	one_page_segment(&self->seg[1], self->dest);
-	EXPECT_EQ(EINVAL, load_errno(self->dest, 2, self->seg, KEXEC_ARCH_DEFAULT));
+	EXPECT_EQ(EINVAL, kexec_load_errno(self->dest, 2, self->seg, KEXEC_ARCH_DEFAULT));
 	EXPECT_STILL_LOADED();
 }
 
 TEST_F(loaded, bufsz_above_memsz_is_einval)
 {
 	self->seg[0].bufsz = 2 * PAGE;
-	EXPECT_EQ(EINVAL, load_errno(self->dest, 1, self->seg, KEXEC_ARCH_DEFAULT));
+	EXPECT_EQ(EINVAL, kexec_load_errno(self->dest, 1, self->seg, KEXEC_ARCH_DEFAULT));
 	EXPECT_STILL_LOADED();
 }
 
@@ -218,16 +193,16 @@ TEST_F(loaded, wrapping_destination_is_eaddrnotavail)
 {
 	self->seg[0].mem = (void *)-PAGE;
 	self->seg[0].memsz = 2 * PAGE;
-	EXPECT_EQ(EADDRNOTAVAIL, load_errno(self->dest, 1, self->seg,
-					    KEXEC_ARCH_DEFAULT));
+	EXPECT_EQ(EADDRNOTAVAIL, kexec_load_errno(self->dest, 1, self->seg,
+						  KEXEC_ARCH_DEFAULT));
 	EXPECT_STILL_LOADED();
 }
 
 TEST_F(loaded, unaligned_length_is_eaddrnotavail)
 {
 	self->seg[0].memsz = PAGE + 8;
-	EXPECT_EQ(EADDRNOTAVAIL, load_errno(self->dest, 1, self->seg,
-					    KEXEC_ARCH_DEFAULT));
+	EXPECT_EQ(EADDRNOTAVAIL, kexec_load_errno(self->dest, 1, self->seg,
+						  KEXEC_ARCH_DEFAULT));
 	EXPECT_STILL_LOADED();
 }
 
@@ -239,15 +214,15 @@ TEST_F(loaded, more_than_half_of_ram_is_einval)
 	ASSERT_EQ(0, sysinfo(&si));
 	half = (unsigned long)si.totalram * si.mem_unit / 2;
 	self->seg[0].memsz = (half + 2 * PAGE) & ~(PAGE - 1);
-	EXPECT_EQ(EINVAL, load_errno(self->dest, 1, self->seg, KEXEC_ARCH_DEFAULT));
+	EXPECT_EQ(EINVAL, kexec_load_errno(self->dest, 1, self->seg, KEXEC_ARCH_DEFAULT));
 	EXPECT_STILL_LOADED();
 }
 
 TEST_F(loaded, preserve_context_is_einval)
 {
 	/* kexec jump is not built on this core. */
-	EXPECT_EQ(EINVAL, load_errno(self->dest, 1, self->seg,
-				     KEXEC_PRESERVE_CONTEXT));
+	EXPECT_EQ(EINVAL, kexec_load_errno(self->dest, 1, self->seg,
+					   KEXEC_PRESERVE_CONTEXT));
 	EXPECT_STILL_LOADED();
 }
 
@@ -255,15 +230,15 @@ TEST_F(loaded, on_crash_without_crash_dump_is_einval)
 {
 	if (!access("/sys/kernel/kexec_crash_size", F_OK))
 		SKIP(return, "crash dump support is built");
-	EXPECT_EQ(EINVAL, load_errno(self->dest, 1, self->seg, KEXEC_ON_CRASH));
+	EXPECT_EQ(EINVAL, kexec_load_errno(self->dest, 1, self->seg, KEXEC_ON_CRASH));
 	EXPECT_STILL_LOADED();
 }
 
 TEST_F(loaded, reload_replaces_the_image)
 {
 	one_page_segment(&self->seg[0], self->dest + PAGE);
-	EXPECT_EQ(0, load_errno(self->dest + PAGE, 1, self->seg,
-				KEXEC_ARCH_DEFAULT));
+	EXPECT_EQ(0, kexec_load_errno(self->dest + PAGE, 1, self->seg,
+				      KEXEC_ARCH_DEFAULT));
 	EXPECT_STILL_LOADED();
 }
 
@@ -275,13 +250,13 @@ TEST_F(loaded, destination_above_4g_loads)
 		SKIP(return, "no RAM above 4 GiB");
 	one_page_segment(&self->seg[0], high);
 	one_page_segment(&self->seg[1], self->dest);
-	EXPECT_EQ(0, load_errno(self->dest, 2, self->seg, KEXEC_ARCH_DEFAULT));
+	EXPECT_EQ(0, kexec_load_errno(self->dest, 2, self->seg, KEXEC_ARCH_DEFAULT));
 	EXPECT_STILL_LOADED();
 }
 
 TEST_F(loaded, reboot_with_nothing_loaded_is_einval)
 {
-	ASSERT_EQ(0, load_errno(0, 0, NULL, KEXEC_ARCH_DEFAULT));
+	ASSERT_EQ(0, kexec_load_errno(0, 0, NULL, KEXEC_ARCH_DEFAULT));
 	ASSERT_EQ(0, image_loaded());
 	/* With no image, this must fail rather than reboot. */
 	EXPECT_EQ(-1, syscall(__NR_reboot, LINUX_REBOOT_MAGIC1,
@@ -291,10 +266,10 @@ TEST_F(loaded, reboot_with_nothing_loaded_is_einval)
 
 TEST_F(loaded, unload_clears_kexec_loaded)
 {
-	EXPECT_EQ(0, load_errno(0, 0, NULL, KEXEC_ARCH_DEFAULT));
+	EXPECT_EQ(0, kexec_load_errno(0, 0, NULL, KEXEC_ARCH_DEFAULT));
 	EXPECT_EQ(0, image_loaded());
 	/* Unloading nothing is not an error. */
-	EXPECT_EQ(0, load_errno(0, 0, NULL, KEXEC_ARCH_DEFAULT));
+	EXPECT_EQ(0, kexec_load_errno(0, 0, NULL, KEXEC_ARCH_DEFAULT));
 	EXPECT_EQ(0, image_loaded());
 }
 
@@ -303,7 +278,7 @@ static int try_load_with_bad_flags(void *arg)
 	struct kexec_segment *seg = arg;
 
 	/* Permission is checked before the flags. */
-	return load_errno((unsigned long)seg->mem, 1, seg, 0x100);
+	return kexec_load_errno((unsigned long)seg->mem, 1, seg, 0x100);
 }
 
 TEST_F(loaded, without_cap_sys_boot_is_eperm)
@@ -326,7 +301,7 @@ TEST_F(loaded, cap_sys_boot_of_a_child_user_namespace_is_eperm)
 	if (pid == 0) {
 		if (unshare(CLONE_NEWUSER))
 			_exit(100);
-		_exit(load_errno(self->dest, 1, self->seg, KEXEC_ARCH_DEFAULT));
+		_exit(kexec_load_errno(self->dest, 1, self->seg, KEXEC_ARCH_DEFAULT));
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	ASSERT_TRUE(WIFEXITED(status));
@@ -362,7 +337,7 @@ static void *load_big_images(void *arg)
 	int err;
 
 	while (big->loaded < BIG_LOADS && time(NULL) < give_up) {
-		err = load_errno(big->dest, 1, &seg, KEXEC_ARCH_DEFAULT);
+		err = kexec_load_errno(big->dest, 1, &seg, KEXEC_ARCH_DEFAULT);
 		if (!err)
 			big->loaded++;
 		else if (err == EBUSY)
@@ -385,7 +360,7 @@ TEST_F(loaded, concurrent_loader_gets_ebusy)
 	ASSERT_NE(NULL, big.buf);
 	ASSERT_EQ(0, pthread_create(&thread, NULL, load_big_images, &big));
 	while (!__atomic_load_n(&big.done, __ATOMIC_ACQUIRE)) {
-		err = load_errno(self->dest, 1, self->seg, KEXEC_ARCH_DEFAULT);
+		err = kexec_load_errno(self->dest, 1, self->seg, KEXEC_ARCH_DEFAULT);
 		if (err == EBUSY)
 			busy++;
 		else if (err)
@@ -404,7 +379,7 @@ TEST_F(loaded, concurrent_loader_gets_ebusy)
 	EXPECT_EQ(0, big.failures);
 	EXPECT_STILL_LOADED();
 	/* Whatever won last, the slot holds a complete image that unloads. */
-	EXPECT_EQ(0, load_errno(0, 0, NULL, KEXEC_ARCH_DEFAULT));
+	EXPECT_EQ(0, kexec_load_errno(0, 0, NULL, KEXEC_ARCH_DEFAULT));
 	EXPECT_EQ(0, image_loaded());
 }
 
@@ -432,8 +407,8 @@ static int load_unload_cycles(struct kexec_segment *seg, unsigned long dest, int
 	int failed = 0;
 
 	while (n--) {
-		failed += !!load_errno(dest, 1, seg, KEXEC_ARCH_DEFAULT);
-		failed += !!load_errno(0, 0, NULL, KEXEC_ARCH_DEFAULT);
+		failed += !!kexec_load_errno(dest, 1, seg, KEXEC_ARCH_DEFAULT);
+		failed += !!kexec_load_errno(0, 0, NULL, KEXEC_ARCH_DEFAULT);
 	}
 	return failed;
 }

@@ -17,22 +17,22 @@
 #include <linux/kexec.h>
 
 #include "../kselftest_harness.h"
+#include "kexec_util.h"
 
 #define LOCKDOWN	"/sys/kernel/security/lockdown"
 #define PAGE		4096UL
 
 static char payload[PAGE];
 
-static int kexec_load_errno(unsigned long nr)
+/* Load a one-page image (@nr = 1) or unload (@nr = 0); 0 or the errno. */
+static int load_or_unload(unsigned long nr)
 {
 	struct kexec_segment seg = {
 		.buf = payload, .bufsz = PAGE,
 		.mem = (void *)(16UL << 20), .memsz = PAGE,
 	};
 
-	if (syscall(__NR_kexec_load, 16UL << 20, nr, nr ? &seg : NULL, 0))
-		return errno;
-	return 0;
+	return kexec_load_errno(16UL << 20, nr, nr ? &seg : NULL, 0);
 }
 
 TEST(integrity_lockdown_refuses_kexec_load)
@@ -47,14 +47,14 @@ TEST(integrity_lockdown_refuses_kexec_load)
 		SKIP(return, "no %s", LOCKDOWN);
 
 	/* Before lockdown a load works; it is dropped again right away. */
-	ASSERT_EQ(0, kexec_load_errno(1));
-	ASSERT_EQ(0, kexec_load_errno(0));
+	ASSERT_EQ(0, load_or_unload(1));
+	ASSERT_EQ(0, load_or_unload(0));
 
 	ASSERT_EQ((ssize_t)strlen(mode), write(fd, mode, strlen(mode)));
 	close(fd);
 
-	EXPECT_EQ(EPERM, kexec_load_errno(1));
-	EXPECT_EQ(EPERM, kexec_load_errno(0));
+	EXPECT_EQ(EPERM, load_or_unload(1));
+	EXPECT_EQ(EPERM, load_or_unload(0));
 }
 
 TEST_HARNESS_MAIN

@@ -18,6 +18,7 @@
 #include <linux/kexec.h>
 
 #include "../kselftest_harness.h"
+#include "kexec_util.h"
 
 #define SYSCTL_DIR	"/proc/sys/kernel/"
 #define PAGE		4096UL
@@ -43,17 +44,9 @@ static int sysctl_write(const char *name, const char *value)
 static long sysctl_read(const char *name)
 {
 	char path[128];
-	long value = -2;
-	FILE *f;
 
 	snprintf(path, sizeof(path), SYSCTL_DIR "%s", name);
-	f = fopen(path, "r");
-	if (!f)
-		return -3;
-	if (fscanf(f, "%ld", &value) != 1)
-		value = -2;
-	fclose(f);
-	return value;
+	return read_number(path);
 }
 
 /* Load a one-page image at 16 MiB; 0 or the errno. */
@@ -64,14 +57,12 @@ static int load_one_page(unsigned long flags)
 		.mem = (void *)(16UL << 20), .memsz = PAGE,
 	};
 
-	if (syscall(__NR_kexec_load, 16UL << 20, 1, &seg, flags))
-		return errno;
-	return 0;
+	return kexec_load_errno(16UL << 20, 1, &seg, flags);
 }
 
 static int unload(void)
 {
-	return syscall(__NR_kexec_load, 0, 0, NULL, 0) ? errno : 0;
+	return kexec_load_errno(0, 0, NULL, 0);
 }
 
 TEST(limit_reboot_counts_down_to_eperm)
