@@ -167,6 +167,15 @@ TEST_F(loaded, unreadable_segment_list_is_efault)
 	EXPECT_STILL_LOADED();
 }
 
+TEST_F(loaded, unreadable_source_is_efault)
+{
+	/* The list is fine; its buffer cannot be read while staging. */
+	self->seg[0].buf = (void *)8;
+	EXPECT_EQ(EFAULT, kexec_load_errno(self->dest, 1, self->seg,
+					   KEXEC_ARCH_DEFAULT));
+	EXPECT_STILL_LOADED();
+}
+
 TEST_F(loaded, unaligned_destination_is_eaddrnotavail)
 {
 	self->seg[0].mem = (void *)(self->dest + 512);
@@ -234,7 +243,7 @@ TEST_F(loaded, on_crash_without_crash_dump_is_einval)
 	EXPECT_STILL_LOADED();
 }
 
-TEST_F(loaded, reload_replaces_the_image)
+TEST_F(loaded, reload_over_a_loaded_image_succeeds)
 {
 	one_page_segment(&self->seg[0], self->dest + PAGE);
 	EXPECT_EQ(0, kexec_load_errno(self->dest + PAGE, 1, self->seg,
