@@ -9,7 +9,6 @@
  */
 
 #include <stdio.h>
-#include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <linux/kexec.h>
