@@ -28,7 +28,9 @@
  *
  * Invariants
  * ----------
- *  - Every page an image owns is on image->pages or image->parked, so
+ *  - Every page an image owns is on image->pages or image->parked, or in
+ *    the destination of a claimed segment (kexec_file_load() takes memory
+ *    that is free now as the destination itself, so it never moves); so
  *    kimage_destroy() frees everything on every path, success or error.
  *  - No page on image->pages lies inside a destination range; hence the
  *    trampoline may perform the moves in any order.
@@ -46,6 +48,7 @@
 #include <linux/mm.h>
 #include <linux/reboot.h>
 #include <linux/sched/signal.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/syscore_ops.h>
 #include <linux/sysctl.h>
@@ -368,19 +371,61 @@ struct kimage *kimage_create(unsigned long entry, unsigned int type,
 	image->entry = entry;
 	image->type = type;
 	image->nr_segments = nr_segments;
-	memcpy(image->segment, segments, nr_segments * sizeof(*segments));
+	if (nr_segments)
+		memcpy(image->segment, segments, nr_segments * sizeof(*segments));
 	INIT_LIST_HEAD(&image->pages);
 	INIT_LIST_HEAD(&image->parked);
 	return image;
 }
 
+/* Copy @len bytes of segment @seg's source, from @offset on, to @to. */
+static int kimage_copy_source(const struct kimage *image,
+			      const struct kexec_segment *seg,
+			      unsigned long offset, void *to, size_t len)
+{
+	if (!len)
+		return 0;
+	if (image->kernel_sources) {
+		memcpy(to, seg->kbuf + offset, len);
+		return 0;
+	}
+	return copy_from_user(to, seg->buf + offset, len) ? -EFAULT : 0;
+}
+
+/* A claimed segment is written in place, a megabyte at a time. */
+static int kimage_fill_claimed(struct kimage *image,
+			       const struct kexec_segment *seg)
+{
+	void *dest = phys_to_virt(seg->mem);
+	unsigned long offset;
+	int ret;
+
+	for (offset = 0; offset < seg->memsz; offset += SZ_1M) {
+		size_t chunk = min_t(size_t, seg->memsz - offset, SZ_1M);
+		size_t data = 0;
+
+		if (offset < seg->bufsz)
+			data = min_t(size_t, seg->bufsz - offset, chunk);
+		ret = kimage_copy_source(image, seg, offset, dest + offset, data);
+		if (ret)
+			return ret;
+		memset(dest + offset + data, 0, chunk - data);
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		cond_resched();
+	}
+	return 0;
+}
+
 /**
- * kimage_stage_segment() - copy one segment from user memory into staging
+ * kimage_stage_segment() - copy one segment's source into the image
  * @image: the image being built
  * @index: which of its segments
  *
- * Each destination page gets a safe page holding its future contents
- * (zero past the segment's bufsz) and a record in the move list.
+ * A claimed segment (see &struct kimage.claimed) is written straight to
+ * its destination.  Otherwise each destination page gets a safe page
+ * holding its future contents and a record in the move list.  Either way
+ * the destination ends up zero past the segment's bufsz.
  *
  * Context: process context, kexec lock held; sleeps.
  * Return: 0, -EFAULT when the source is unreadable, -ENOMEM, or -EINTR
@@ -389,25 +434,27 @@ struct kimage *kimage_create(unsigned long entry, unsigned int type,
 int kimage_stage_segment(struct kimage *image, unsigned int index)
 {
 	const struct kexec_segment *seg = &image->segment[index];
-	const char __user *from = seg->buf;
-	size_t left = seg->bufsz;
 	unsigned long offset;
 	int ret;
 
+	if (image->claimed & BIT(index))
+		return kimage_fill_claimed(image, seg);
+
 	for (offset = 0; offset < seg->memsz; offset += PAGE_SIZE) {
-		size_t chunk = min_t(size_t, left, PAGE_SIZE);
+		size_t chunk = 0;
 		struct page *page;
 		void *to;
 
+		if (offset < seg->bufsz)
+			chunk = min_t(size_t, seg->bufsz - offset, PAGE_SIZE);
 		page = kimage_alloc_safe_page(image, GFP_KERNEL);
 		if (!page)
 			return -ENOMEM;
 		to = page_address(page);
-		if (chunk && copy_from_user(to, from, chunk))
-			return -EFAULT;
+		ret = kimage_copy_source(image, seg, offset, to, chunk);
+		if (ret)
+			return ret;
 		memset(to + chunk, 0, PAGE_SIZE - chunk);
-		from += chunk;
-		left -= chunk;
 
 		ret = kimage_add_move(image, seg->mem + offset,
 				      page_to_phys(page));
@@ -444,6 +491,24 @@ int kimage_finish(struct kimage *image)
 }
 
 /**
+ * kimage_release_range() - give claimed destination pages back
+ * @start: physical start, page aligned
+ * @size:  bytes, a multiple of PAGE_SIZE
+ *
+ * Claimed pages are allocated one reference per page, however they were
+ * obtained (split high-order pages or alloc_contig_range()).
+ *
+ * Context: process context.
+ */
+void kimage_release_range(phys_addr_t start, size_t size)
+{
+	unsigned long pfn;
+
+	for (pfn = PHYS_PFN(start); pfn < PHYS_PFN(start + size); pfn++)
+		__free_page(pfn_to_page(pfn));
+}
+
+/**
  * kimage_destroy() - free an image and everything it owns
  * @image: the image, installed or not; NULL is allowed
  *
@@ -451,11 +516,17 @@ int kimage_finish(struct kimage *image)
  */
 void kimage_destroy(struct kimage *image)
 {
+	unsigned long i;
+
 	if (!image)
 		return;
 	machine_kexec_cleanup(image);
 	kimage_free_pages(&image->parked);
 	kimage_free_pages(&image->pages);
+	for (i = 0; i < image->nr_segments; i++)
+		if (image->claimed & BIT(i))
+			kimage_release_range(image->segment[i].mem,
+					     image->segment[i].memsz);
 	kfree(image);
 }
 

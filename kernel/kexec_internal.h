@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Interfaces shared by the kexec core (kexec_core.c) and its front ends,
- * kexec_load (kexec.c) and, later, kexec_file_load and the crash path.
+ * kexec_load (kexec.c), kexec_file_load (kexec_file.c) and, later, the
+ * crash path.
  *
  * The validate / stage / commit split is visible here: kexec_validate_segments()
  * has no side effects, kimage_create() and kimage_stage_segment() build an
@@ -43,7 +44,28 @@ struct kimage *kimage_create(unsigned long entry, unsigned int type,
 			     unsigned long nr_segments);
 int kimage_stage_segment(struct kimage *image, unsigned int index);
 int kimage_finish(struct kimage *image);
+void kimage_release_range(phys_addr_t start, size_t size);
 void kimage_destroy(struct kimage *image);
 struct kimage *kexec_install(struct kimage **slot, struct kimage *image);
+
+#ifdef CONFIG_KEXEC_FILE
+/**
+ * typedef kexec_try_fn - try to take a candidate destination
+ * @ctx:   the caller's context
+ * @start: physical start of the candidate
+ * @size:  its size in bytes
+ * @hint:  on -EBUSY, an address in the candidate known to be unusable;
+ *         preset to the start of the candidate's last aligned step
+ *
+ * Return: 0 when the range is taken, -EBUSY to be offered the next
+ * candidate, any other error to stop the search.
+ */
+typedef int (*kexec_try_fn)(void *ctx, u64 start, u64 size, u64 *hint);
+
+int kexec_find_place(const struct range *ram, unsigned int nr_ram,
+		     const struct range *busy, unsigned int nr_busy,
+		     const struct kexec_place *want, kexec_try_fn try,
+		     void *ctx, u64 *where);
+#endif
 
 #endif /* LINUX_KEXEC_INTERNAL_H */

@@ -76,6 +76,15 @@ extern note_buf_t __percpu *crash_notes;
 #define KEXEC_FLAGS	0UL
 #endif
 
+/* Flags kexec_file_load() accepts; the same rule for ON_CRASH. */
+#ifdef CONFIG_CRASH_DUMP
+#define KEXEC_FILE_FLAGS	(KEXEC_FILE_UNLOAD | KEXEC_FILE_ON_CRASH | \
+				 KEXEC_FILE_NO_INITRAMFS | KEXEC_FILE_DEBUG)
+#else
+#define KEXEC_FILE_FLAGS	(KEXEC_FILE_UNLOAD | KEXEC_FILE_NO_INITRAMFS | \
+				 KEXEC_FILE_DEBUG)
+#endif
+
 /*
  * struct kexec_segment - one piece of an image, as the kernel keeps it.
  * kexec_load() copies the user's array straight into an array of these, so
@@ -121,6 +130,12 @@ struct kimage {
 	unsigned long nr_segments;			/* [I] */
 	struct kexec_segment segment[KEXEC_SEGMENT_MAX]; /* [I] */
 	unsigned int type;				/* [I] KEXEC_TYPE_* */
+	/*
+	 * [K] Bit n set: the pages of segment n's destination belong to the
+	 * image and hold its data already; nothing moves at exec time.
+	 */
+	unsigned long claimed;
+	bool kernel_sources;	/* [K] segment sources are kbuf, not buf */
 
 	struct list_head pages;		/* [K] every page the image owns */
 	struct list_head parked;	/* [K] allocated, but inside a destination */
@@ -159,6 +174,69 @@ void __noreturn machine_kexec(struct kimage *image);
 struct page *kimage_alloc_safe_page(struct kimage *image, gfp_t gfp);
 int kernel_kexec(void);
 bool kexec_load_permitted(int kexec_image_type);
+
+#ifdef CONFIG_KEXEC_FILE
+/**
+ * struct kexec_file - a kexec_file_load() request on its way to an image
+ * @image:        the image being built; the loader adds segments to it
+ * @kernel:       the kernel file's contents
+ * @kernel_size:  its size in bytes
+ * @initrd:       the initramfs file's contents, NULL with NO_INITRAMFS
+ * @initrd_size:  its size in bytes
+ * @cmdline:      the command line, NUL-terminated, or NULL for none
+ * @cmdline_size: its size in bytes, NUL included; 0 for none
+ * @debug:        KEXEC_FILE_DEBUG: describe the load in the kernel log
+ * @buffers:      scratch memory from kexec_file_buffer(), freed after load
+ * @nr_buffers:   entries used in @buffers
+ */
+struct kexec_file {
+	struct kimage *image;
+	const void *kernel;
+	size_t kernel_size;
+	const void *initrd;
+	size_t initrd_size;
+	const char *cmdline;
+	size_t cmdline_size;
+	bool debug;
+	void *buffers[KEXEC_SEGMENT_MAX];
+	unsigned int nr_buffers;
+};
+
+/**
+ * struct kexec_place - where a kexec_file segment may be put
+ * @size:  bytes the segment occupies, a multiple of PAGE_SIZE
+ * @align: alignment of its start, a power of two, at least PAGE_SIZE
+ * @min:   lowest start address
+ * @max:   end address (exclusive) it must not pass
+ */
+struct kexec_place {
+	u64 size;
+	u64 align;
+	u64 min;
+	u64 max;
+};
+
+/* With KEXEC_FILE_DEBUG, log a line of the load's description. */
+__printf(2, 3) void kexec_file_debug(const struct kexec_file *kf,
+				     const char *fmt, ...);
+
+int kexec_file_add_segment(struct kexec_file *kf, const void *buf,
+			   size_t bufsz, const struct kexec_place *where,
+			   unsigned long *mem);
+void *kexec_file_buffer(struct kexec_file *kf, size_t size);
+u64 kexec_segment_digest(const struct kexec_segment *segment);
+
+/*
+ * Architecture hooks for kexec_file_load().  arch_kexec_file_probe() says
+ * whether the kernel file is one the architecture can load (0) or not
+ * (-ENOEXEC); it has no side effects.  arch_kexec_file_load() lays the
+ * image out with kexec_file_add_segment(), sets image->entry and arranges
+ * for the segments to be verified before the new kernel runs; the core
+ * then stages and installs the image.
+ */
+int arch_kexec_file_probe(const void *kernel, size_t size);
+int arch_kexec_file_load(struct kexec_file *kf);
+#endif /* CONFIG_KEXEC_FILE */
 
 /* Segments are staged, not mapped: there is nothing to hand out. */
 static inline void *kimage_map_segment(struct kimage *image,
