@@ -1,0 +1,622 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * kexec_file_load(2): load a new kernel from files.
+ *
+ * Where kexec_load() takes a layout that user space prepared, here the
+ * kernel reads the kernel and initramfs itself, through kernel_read_file()
+ * so that LSMs and IMA see them, lets the architecture's loader lay out
+ * the image, and adds a purgatory that checks the image before starting it.
+ *
+ * Placement
+ * ---------
+ * Because the kernel chooses the destinations, it chooses memory that is
+ * free now and takes it: the destination pages of a segment are allocated
+ * to the image ("claimed", see &struct kimage.claimed) and its data is
+ * written straight into them.  At exec time nothing moves, the trampoline
+ * only jumps to the purgatory, and the hand-off costs one pass over the
+ * image for the integrity check.
+ *
+ *  - Small segments come from the page allocator as one high-order block.
+ *  - Large ones must be physically contiguous and aligned; where the
+ *    kernel has CONFIG_CONTIG_ALLOC they are claimed with
+ *    alloc_contig_range(), trying candidates from the top of RAM down.
+ *  - A segment that cannot be claimed falls back to kexec_load()'s way:
+ *    a destination in RAM no other segment uses, staged in safe pages and
+ *    moved by the trampoline.  Slower at exec, but it always works.
+ *
+ * Checks, in the order user space sees them fail: permission (EPERM),
+ * flags (EINVAL), lockdown (EPERM), the kexec lock (EBUSY), the kernel
+ * file (whatever kernel_read_file() says: EBADF, EINVAL, ETXTBSY, EFBIG),
+ * its format (ENOEXEC), the initramfs file, then the command line (EFAULT,
+ * or EINVAL when it is not NUL-terminated or too long for the kernel).
+ * Nothing before kexec_install() touches the loaded image.
+ */
+
+#define pr_fmt(fmt)	"kexec_file: " fmt
+
+#include <linux/capability.h>
+#include <linux/gfp.h>
+#include <linux/ioport.h>
+#include <linux/kernel_read_file.h>
+#include <linux/kexec.h>
+#include <linux/mm.h>
+#include <linux/memory_hotplug.h>
+#include <linux/mmzone.h>
+#include <linux/moduleparam.h>
+#include <linux/security.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/syscalls.h>
+#include <linux/sysctl.h>
+#include <linux/vmalloc.h>
+#include <linux/xxhash.h>
+
+#include "kexec_internal.h"
+
+/* The largest kernel or initramfs file accepted. */
+#define KEXEC_FILE_SIZE_MAX	min_t(s64, SZ_4G, SSIZE_MAX)
+
+/* Failed alloc_contig_range() calls after which a segment stops trying. */
+#define KEXEC_CLAIM_ATTEMPTS	16
+
+/*
+ * kexec_file.claim=0 leaves every segment to be moved at exec, as
+ * kexec_load() does: slower hand-off, for comparison and for testing the
+ * fallback.
+ */
+static bool kexec_file_claim = true;
+module_param_named(claim, kexec_file_claim, bool, 0644);
+MODULE_PARM_DESC(claim, "Take segment destinations at load time (default: on)");
+
+/* ===================================================================
+ * Placement
+ * ===================================================================
+ */
+
+/* The lowest start among @busy ranges that overlap [start, start + size). */
+static bool kexec_place_clash(const struct range *busy, unsigned int nr_busy,
+			      u64 start, u64 size, u64 *clash)
+{
+	bool found = false;
+	unsigned int i;
+
+	for (i = 0; i < nr_busy; i++) {
+		if (busy[i].start > start + size - 1 || busy[i].end < start)
+			continue;
+		if (!found || busy[i].start < *clash)
+			*clash = busy[i].start;
+		found = true;
+	}
+	return found;
+}
+
+/**
+ * kexec_find_place() - choose a destination, highest first
+ * @ram:     usable memory, in ascending order, inclusive ends
+ * @nr_ram:  entries in @ram
+ * @busy:    ranges already given to other segments, inclusive ends
+ * @nr_busy: entries in @busy
+ * @want:    size, alignment and bounds of the destination
+ * @try:     offered each free candidate, highest first; NULL takes the first
+ * @ctx:     passed to @try
+ * @where:   the chosen start
+ *
+ * Pure apart from @try, so that it can be tested on made-up memory maps.
+ *
+ * Return: 0, -EADDRNOTAVAIL when no candidate fits or @try took none, or
+ * the error with which @try stopped the search.
+ */
+int kexec_find_place(const struct range *ram, unsigned int nr_ram,
+		     const struct range *busy, unsigned int nr_busy,
+		     const struct kexec_place *want, kexec_try_fn try,
+		     void *ctx, u64 *where)
+{
+	u64 size = want->size, align = want->align;
+	unsigned int i;
+	int ret;
+
+	if (!size || !is_power_of_2(align))
+		return -EINVAL;
+
+	for (i = nr_ram; i-- > 0;) {
+		u64 lo = max(ram[i].start, want->min);
+		u64 hi = min(ram[i].end, want->max - 1);
+		u64 cand, stop;
+
+		if (hi < lo || hi - lo + 1 < size)
+			continue;
+		cand = ALIGN_DOWN(hi - size + 1, align);
+
+		while (cand >= lo) {
+			if (kexec_place_clash(busy, nr_busy, cand, size, &stop)) {
+				/* Jump below the lowest range in the way. */
+			} else {
+				stop = cand + size - align;
+				if (!try)
+					ret = 0;
+				else
+					ret = try(ctx, cand, size, &stop);
+				if (!ret) {
+					*where = cand;
+					return 0;
+				}
+				if (ret != -EBUSY)
+					return ret;
+			}
+			/* The next candidate must end at or below @stop. */
+			if (stop < size || stop - size < lo)
+				break;
+			stop = ALIGN_DOWN(stop - size, align);
+			if (stop >= cand) {
+				if (cand < align)
+					break;
+				stop = cand - align;
+			}
+			cand = stop;
+		}
+	}
+	return -EADDRNOTAVAIL;
+}
+
+struct kexec_ram {
+	struct range *ranges;
+	unsigned int nr;
+	unsigned int room;
+};
+
+static int kexec_note_ram(struct resource *res, void *arg)
+{
+	struct kexec_ram *ram = arg;
+
+	if (ram->nr == ram->room) {
+		unsigned int room = ram->room ? 2 * ram->room : 32;
+		struct range *bigger;
+
+		bigger = krealloc_array(ram->ranges, room, sizeof(*bigger),
+					GFP_KERNEL);
+		if (!bigger)
+			return -ENOMEM;
+		ram->ranges = bigger;
+		ram->room = room;
+	}
+	ram->ranges[ram->nr].start = res->start;
+	ram->ranges[ram->nr].end = res->end;
+	ram->nr++;
+	return 0;
+}
+
+struct kexec_claim {
+	unsigned int failures;
+};
+
+/*
+ * Take [start, start + size) from the page allocator.  The pages are
+ * looked at first, from the top down: one that is offline, in another
+ * zone, reserved, or allocated and not on an LRU list (so most likely
+ * unmovable kernel memory) rules the candidate out, and the search goes
+ * on below it.  alloc_contig_range() then migrates the movable pages
+ * that are there and takes the range; it has the last word.
+ */
+static int __maybe_unused kexec_claim_range(void *ctx, u64 start, u64 size,
+					    u64 *hint)
+{
+#ifdef CONFIG_CONTIG_ALLOC
+	struct kexec_claim *claim = ctx;
+	unsigned long first = PHYS_PFN(start);
+	unsigned long last = PHYS_PFN(start + size) - 1;
+	unsigned long pfn;
+	struct zone *zone = NULL;
+
+	for (pfn = last; pfn + 1 > first; pfn--) {
+		struct page *page = pfn_to_online_page(pfn);
+
+		if (!page || (zone && page_zone(page) != zone) ||
+		    PageReserved(page) ||
+		    (page_count(page) && !PageLRU(page))) {
+			*hint = PFN_PHYS(pfn);
+			return -EBUSY;
+		}
+		zone = page_zone(page);
+	}
+
+	if (!alloc_contig_range(first, last + 1, MIGRATE_MOVABLE,
+				GFP_KERNEL | __GFP_NOWARN))
+		return 0;
+	if (++claim->failures >= KEXEC_CLAIM_ATTEMPTS)
+		return -ENOSPC;
+	return -EBUSY;
+#else
+	return -ENOSPC;
+#endif
+}
+
+/* One high-order block from the page allocator, if it lies within @want. */
+static int kexec_claim_block(const struct kexec_place *want, u64 *where)
+{
+	unsigned int order = get_order(want->size);
+	unsigned long i, used = want->size >> PAGE_SHIFT;
+	struct page *page;
+	u64 start;
+
+	if (order > MAX_PAGE_ORDER || want->align > (PAGE_SIZE << order))
+		return -ENOSPC;
+	page = alloc_pages(GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN, order);
+	if (!page)
+		return -ENOSPC;
+	split_page(page, order);
+	for (i = used; i < (1UL << order); i++)
+		__free_page(page + i);
+
+	start = page_to_phys(page);
+	if (start < want->min || start + want->size > want->max) {
+		kimage_release_range(start, want->size);
+		return -ENOSPC;
+	}
+	*where = start;
+	return 0;
+}
+
+/**
+ * kexec_file_add_segment() - place a segment and add it to the image
+ * @kf:    the request
+ * @buf:   the segment's data, which must stay valid until the load ends
+ * @bufsz: bytes of data; the rest of the destination is zeroed
+ * @want:  how much memory the segment occupies, and where it may go
+ * @mem:   the destination chosen
+ *
+ * Context: process context, kexec lock held.
+ * Return: 0, -EINVAL for a request the image cannot hold, -EADDRNOTAVAIL
+ * when no memory fits, -ENOMEM.
+ */
+int kexec_file_add_segment(struct kexec_file *kf, const void *buf,
+			   size_t bufsz, const struct kexec_place *want,
+			   unsigned long *mem)
+{
+	struct kimage *image = kf->image;
+	unsigned int n = image->nr_segments;
+	struct kexec_place place = *want;
+	struct range busy[KEXEC_SEGMENT_MAX];
+	struct kexec_ram ram = {};
+	struct kexec_claim claim = {};
+	bool claimed = true;
+	u64 where;
+	unsigned int i;
+	int ret;
+
+	if (n == KEXEC_SEGMENT_MAX || bufsz > place.size)
+		return -EINVAL;
+	place.size = PAGE_ALIGN(place.size);
+	place.align = max_t(u64, place.align, PAGE_SIZE);
+	place.max = min_t(u64, place.max, KEXEC_DESTINATION_MEMORY_LIMIT + 1);
+
+	ret = kexec_file_claim ? kexec_claim_block(&place, &where) : -ENOSPC;
+	if (ret) {
+		for (i = 0; i < n; i++) {
+			busy[i].start = image->segment[i].mem;
+			busy[i].end = image->segment[i].mem +
+				      image->segment[i].memsz - 1;
+		}
+		ret = walk_system_ram_res(0, -1, &ram, kexec_note_ram);
+		if (ret)
+			goto out;
+
+		ret = -ENOSPC;
+		if (IS_ENABLED(CONFIG_CONTIG_ALLOC) && kexec_file_claim)
+			ret = kexec_find_place(ram.ranges, ram.nr, busy, n,
+					       &place, kexec_claim_range,
+					       &claim, &where);
+		if (ret) {
+			claimed = false;
+			ret = kexec_find_place(ram.ranges, ram.nr, busy, n,
+					       &place, NULL, NULL, &where);
+		}
+		if (ret)
+			goto out;
+	}
+
+	image->segment[n].kbuf = (void *)buf;
+	image->segment[n].bufsz = bufsz;
+	image->segment[n].mem = where;
+	image->segment[n].memsz = place.size;
+	if (claimed)
+		image->claimed |= BIT(n);
+	image->nr_segments = n + 1;
+	*mem = where;
+	kexec_file_debug(kf, "segment %u: %#zx bytes at %#llx, %#llx in memory, %s\n",
+			 n, bufsz, where, place.size,
+			 claimed ? "claimed" : "moved at exec");
+out:
+	kfree(ram.ranges);
+	return ret;
+}
+
+/**
+ * kexec_file_buffer() - zeroed scratch memory that lives until the load ends
+ * @kf:   the request
+ * @size: bytes
+ *
+ * For segment contents the loader builds itself, such as boot parameters.
+ *
+ * Context: process context.
+ * Return: the buffer, or NULL.
+ */
+void *kexec_file_buffer(struct kexec_file *kf, size_t size)
+{
+	void *buf;
+
+	if (kf->nr_buffers == ARRAY_SIZE(kf->buffers))
+		return NULL;
+	buf = kvzalloc(size, GFP_KERNEL);
+	if (buf)
+		kf->buffers[kf->nr_buffers++] = buf;
+	return buf;
+}
+
+/**
+ * kexec_segment_digest() - the digest the purgatory checks a segment against
+ * @segment: a kexec_file segment, its data in kernel memory
+ *
+ * XXH64 with seed 0 over the segment's data (not its zeroed tail).
+ *
+ * Context: any.
+ * Return: the digest.
+ */
+u64 kexec_segment_digest(const struct kexec_segment *segment)
+{
+	return xxh64(segment->kbuf, segment->bufsz, 0);
+}
+
+/**
+ * kexec_file_debug() - describe the load in the kernel log, if asked to
+ * @kf:  the request; nothing is logged without KEXEC_FILE_DEBUG
+ * @fmt: printf format, one line
+ *
+ * Context: any.
+ */
+void kexec_file_debug(const struct kexec_file *kf, const char *fmt, ...)
+{
+	struct va_format vaf;
+	va_list args;
+
+	if (!kf->debug)
+		return;
+	va_start(args, fmt);
+	vaf.fmt = fmt;
+	vaf.va = &args;
+	pr_info("%pV", &vaf);
+	va_end(args);
+}
+
+/* ===================================================================
+ * The system call
+ * ===================================================================
+ */
+
+static int kexec_file_read(int fd, const void **data, size_t *size,
+			   enum kernel_read_file_id id)
+{
+	void *buf = NULL;
+	ssize_t ret;
+
+	ret = kernel_read_file_from_fd(fd, 0, &buf, KEXEC_FILE_SIZE_MAX, NULL, id);
+	if (ret < 0)
+		return ret;
+	*data = buf;
+	*size = ret;
+	return 0;
+}
+
+static void kexec_file_describe(struct kexec_file *kf)
+{
+	struct kimage *image = kf->image;
+	unsigned long i;
+
+	if (!kf->debug)
+		return;
+	for (i = 0; i < image->nr_segments; i++)
+		kexec_file_debug(kf, "segment %lu: mem=%#lx memsz=%#zx bufsz=%#zx digest=%016llx\n",
+				 i, image->segment[i].mem, image->segment[i].memsz,
+				 image->segment[i].bufsz,
+				 kexec_segment_digest(&image->segment[i]));
+	kexec_file_debug(kf, "loaded: %lu segments, entry %#lx, %s\n",
+			 image->nr_segments, image->entry,
+			 image->claimed == BIT(image->nr_segments) - 1 ?
+			 "nothing moves at exec" : "some segments move at exec");
+}
+
+/* Read, lay out, stage and install; the kexec lock is held. */
+static int kexec_file_build(int kernel_fd, int initrd_fd,
+			    const char __user *cmdline_ptr,
+			    unsigned long cmdline_len, unsigned long flags)
+{
+	struct kexec_file kf = { .debug = flags & KEXEC_FILE_DEBUG };
+	struct kimage *image = NULL;
+	char *cmdline = NULL;
+	unsigned int i;
+	int ret;
+
+	ret = kexec_file_read(kernel_fd, &kf.kernel, &kf.kernel_size,
+			      READING_KEXEC_IMAGE);
+	if (ret)
+		return ret;
+	kexec_file_debug(&kf, "kernel file: %zu bytes\n", kf.kernel_size);
+
+	ret = arch_kexec_file_probe(kf.kernel, kf.kernel_size);
+	if (ret)
+		goto out;
+
+	if (!(flags & KEXEC_FILE_NO_INITRAMFS)) {
+		ret = kexec_file_read(initrd_fd, &kf.initrd, &kf.initrd_size,
+				      READING_KEXEC_INITRAMFS);
+		if (ret)
+			goto out;
+		kexec_file_debug(&kf, "initramfs file: %zu bytes\n", kf.initrd_size);
+	}
+
+	if (cmdline_len) {
+		cmdline = memdup_user(cmdline_ptr, cmdline_len);
+		if (IS_ERR(cmdline)) {
+			ret = PTR_ERR(cmdline);
+			cmdline = NULL;
+			goto out;
+		}
+		ret = -EINVAL;
+		if (cmdline[cmdline_len - 1] != '\0')
+			goto out;
+		kf.cmdline = cmdline;
+		kf.cmdline_size = cmdline_len;
+		kexec_file_debug(&kf, "command line: %s\n", cmdline);
+	}
+
+	ret = -ENOMEM;
+	image = kimage_create(0, KEXEC_TYPE_DEFAULT, NULL, 0);
+	if (!image)
+		goto out;
+	image->kernel_sources = true;
+	kf.image = image;
+
+	ret = arch_kexec_file_load(&kf);
+	if (!ret)
+		ret = machine_kexec_prepare(image);
+	for (i = 0; !ret && i < image->nr_segments; i++)
+		ret = kimage_stage_segment(image, i);
+	if (!ret)
+		ret = kimage_finish(image);
+	if (!ret)
+		ret = machine_kexec_post_load(image);
+	if (!ret) {
+		kexec_file_describe(&kf);
+		image = kexec_install(&kexec_image, image);
+	}
+out:
+	/* On success this frees the image we displaced. */
+	kimage_destroy(image);
+	for (i = 0; i < kf.nr_buffers; i++)
+		kvfree(kf.buffers[i]);
+	kfree(cmdline);
+	vfree(kf.initrd);
+	vfree(kf.kernel);
+	return ret;
+}
+
+SYSCALL_DEFINE5(kexec_file_load, int, kernel_fd, int, initrd_fd,
+		unsigned long, cmdline_len, const char __user *, cmdline_ptr,
+		unsigned long, flags)
+{
+	int type = flags & KEXEC_FILE_ON_CRASH ? KEXEC_TYPE_CRASH :
+						 KEXEC_TYPE_DEFAULT;
+	int ret;
+
+	if (!kexec_load_permitted(type))
+		return -EPERM;
+	if (flags & ~KEXEC_FILE_FLAGS)
+		return -EINVAL;
+	/*
+	 * Under lockdown only a verified kernel may replace this one, and
+	 * this kernel cannot verify signatures (KEXEC_SIG is not built).
+	 */
+	ret = security_locked_down(LOCKDOWN_KEXEC);
+	if (ret)
+		return ret;
+
+	if (!kexec_trylock())
+		return -EBUSY;
+	if (flags & KEXEC_FILE_UNLOAD) {
+		kimage_destroy(kexec_install(&kexec_image, NULL));
+		ret = 0;
+	} else {
+		ret = kexec_file_build(kernel_fd, initrd_fd, cmdline_ptr,
+				       cmdline_len, flags);
+	}
+	kexec_unlock();
+	return ret;
+}
+
+/* ===================================================================
+ * Test knob: corrupt a loaded segment
+ * ===================================================================
+ */
+
+#ifdef CONFIG_KEXEC_FILE_CORRUPT_TEST
+/*
+ * Flip one byte in the middle of a loaded segment's data, wherever it
+ * lives until exec: at its destination when claimed, else in the staging
+ * page the trampoline will copy.  The purgatory must then refuse to boot.
+ */
+static int kexec_file_corrupt(unsigned long index)
+{
+	struct kimage *image = kexec_image;
+	const struct kexec_segment *seg;
+	phys_addr_t target, page;
+	struct kexec_move *move;
+
+	if (!image || index >= image->nr_segments)
+		return -EINVAL;
+	seg = &image->segment[index];
+	if (!seg->bufsz)
+		return -EINVAL;
+	target = seg->mem + seg->bufsz / 2;
+
+	if (image->claimed & BIT(index)) {
+		*(u8 *)phys_to_virt(target) ^= 0xff;
+		return 0;
+	}
+	page = target & PAGE_MASK;
+	move = phys_to_virt(image->moves);
+	for (;;) {
+		if (move->dest & KEXEC_MOVE_END)
+			return -ENOENT;
+		if (move->dest & KEXEC_MOVE_CHAIN) {
+			move = phys_to_virt(move->src);
+			continue;
+		}
+		if (move->dest == page) {
+			*(u8 *)phys_to_virt(move->src + offset_in_page(target)) ^= 0xff;
+			return 0;
+		}
+		move++;
+	}
+}
+
+static int kexec_corrupt_sysctl(const struct ctl_table *table, int write,
+				void *buffer, size_t *lenp, loff_t *ppos)
+{
+	unsigned long index;
+	struct ctl_table shadow = {
+		.data = &index,
+		.maxlen = sizeof(index),
+		.mode = table->mode,
+	};
+	int ret;
+
+	ret = proc_doulongvec_minmax(&shadow, write, buffer, lenp, ppos);
+	if (ret || !write)
+		return ret;
+	if (!kexec_trylock())
+		return -EBUSY;
+	ret = kexec_file_corrupt(index);
+	kexec_unlock();
+	if (!ret)
+		pr_warn("test: corrupted segment %lu of the loaded image\n", index);
+	return ret;
+}
+
+static struct ctl_table kexec_file_test_sysctls[] = {
+	{
+		.procname	= "kexec_test_corrupt_segment",
+		.mode		= 0200,
+		.proc_handler	= kexec_corrupt_sysctl,
+	},
+};
+
+static int __init kexec_file_test_init(void)
+{
+	register_sysctl_init("kernel", kexec_file_test_sysctls);
+	return 0;
+}
+late_initcall(kexec_file_test_init);
+#endif /* CONFIG_KEXEC_FILE_CORRUPT_TEST */
+
+#ifdef CONFIG_KEXEC_FILE_KUNIT_TEST
+#include "kexec_file_test.c"
+#endif

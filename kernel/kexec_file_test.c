@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit tests for kexec_file_load() segment placement.
+ *
+ * Included by kexec_file.c when CONFIG_KEXEC_FILE_KUNIT_TEST is set.
+ * kexec_find_place() is judged on made-up memory maps, with a fake "try"
+ * standing in for the page allocator: it can refuse candidates that touch
+ * a blocked range (saying where, as the real one does), refuse a number of
+ * candidates blindly, or fail outright.
+ */
+
+#include <kunit/test.h>
+#include <linux/sizes.h>
+
+#define PL_MAX_RANGES	3
+
+struct place_case {
+	const char *name;
+	struct range ram[PL_MAX_RANGES];
+	unsigned int nr_ram;
+	struct range busy[PL_MAX_RANGES];
+	unsigned int nr_busy;
+	struct kexec_place want;
+	bool use_try;
+	struct range blocked;		/* try refuses candidates touching it */
+	unsigned int refuse;		/* try refuses this many first */
+	int fail;			/* try fails with this instead */
+	int expect;
+	u64 expect_where;
+	unsigned int expect_tries;	/* 0: do not check */
+};
+
+struct place_try {
+	const struct place_case *c;
+	unsigned int calls;
+};
+
+static int place_fake_try(void *ctx, u64 start, u64 size, u64 *hint)
+{
+	struct place_try *t = ctx;
+	const struct place_case *c = t->c;
+
+	t->calls++;
+	if (c->fail)
+		return c->fail;
+	if (c->blocked.end && start <= c->blocked.end &&
+	    c->blocked.start <= start + size - 1) {
+		*hint = c->blocked.start;
+		return -EBUSY;
+	}
+	if (t->calls <= c->refuse)
+		return -EBUSY;
+	return 0;
+}
+
+#define R(_s, _e)	{ .start = (_s), .end = (_e) - 1 }
+#define WANT(_size, _align, _min, _max) \
+	{ .size = (_size), .align = (_align), .min = (_min), .max = (_max) }
+
+static const struct place_case place_cases[] = {
+	{ "highest aligned fit", { R(SZ_1M, SZ_512M) }, 1, {}, 0,
+	  WANT(SZ_16M, SZ_2M, SZ_16M, U64_MAX), false, {}, 0, 0, 0,
+	  SZ_512M - SZ_16M },
+	{ "end of RAM not aligned", { R(SZ_1M, SZ_512M - SZ_4K) }, 1, {}, 0,
+	  WANT(SZ_16M, SZ_2M, SZ_16M, U64_MAX), false, {}, 0, 0, 0,
+	  SZ_512M - SZ_16M - SZ_2M },
+	{ "below max", { R(SZ_1M, SZ_512M) }, 1, {}, 0,
+	  WANT(SZ_16M, SZ_2M, 0, SZ_256M), false, {}, 0, 0, 0,
+	  SZ_256M - SZ_16M },
+	{ "exactly fills the range", { R(SZ_16M, SZ_32M) }, 1, {}, 0,
+	  WANT(SZ_16M, SZ_2M, 0, U64_MAX), false, {}, 0, 0, 0, SZ_16M },
+	{ "nothing above min", { R(SZ_1M, SZ_16M) }, 1, {}, 0,
+	  WANT(SZ_4K, SZ_4K, SZ_16M, U64_MAX), false, {}, 0, 0,
+	  -EADDRNOTAVAIL, 0 },
+	{ "too big for any range", { R(SZ_1M, SZ_16M), R(SZ_32M, SZ_64M) }, 2,
+	  {}, 0, WANT(SZ_64M, SZ_4K, 0, U64_MAX), false, {}, 0, 0,
+	  -EADDRNOTAVAIL, 0 },
+	{ "lower range when the upper is small",
+	  { R(SZ_1M, SZ_128M), R(SZ_256M, SZ_256M + SZ_4M) }, 2, {}, 0,
+	  WANT(SZ_16M, SZ_2M, 0, U64_MAX), false, {}, 0, 0, 0,
+	  SZ_128M - SZ_16M },
+	{ "below a busy segment", { R(SZ_1M, SZ_512M) }, 1,
+	  { R(SZ_512M - SZ_32M, SZ_512M) }, 1,
+	  WANT(SZ_16M, SZ_2M, 0, U64_MAX), false, {}, 0, 0, 0,
+	  SZ_512M - SZ_32M - SZ_16M },
+	{ "between busy segments", { R(0, SZ_64M) }, 1,
+	  { R(SZ_32M + SZ_4K, SZ_64M), R(0, SZ_16M) }, 2,
+	  WANT(SZ_16M, SZ_4K, 0, U64_MAX), false, {}, 0, 0, 0, SZ_16M + SZ_4K },
+	{ "busy everywhere", { R(0, SZ_64M) }, 1,
+	  { R(0, SZ_32M), R(SZ_32M, SZ_64M) }, 2,
+	  WANT(SZ_4K, SZ_4K, 0, U64_MAX), false, {}, 0, 0, -EADDRNOTAVAIL, 0 },
+	{ "try takes the first", { R(SZ_1M, SZ_512M) }, 1, {}, 0,
+	  WANT(SZ_16M, SZ_2M, 0, U64_MAX), true, {}, 0, 0, 0,
+	  SZ_512M - SZ_16M, 1 },
+	{ "try skips below the blocked page", { R(SZ_1M, SZ_512M) }, 1, {}, 0,
+	  WANT(SZ_64M, SZ_4K, 0, U64_MAX), true,
+	  R(SZ_512M - SZ_16M, SZ_512M - SZ_16M + SZ_4K), 0, 0, 0,
+	  SZ_512M - SZ_16M - SZ_64M, 2 },
+	{ "try refuses blindly: one step each", { R(SZ_1M, SZ_512M) }, 1, {}, 0,
+	  WANT(SZ_16M, SZ_2M, 0, U64_MAX), true, {}, 3, 0, 0,
+	  SZ_512M - SZ_16M - 3 * SZ_2M, 4 },
+	{ "try refuses all", { R(SZ_64M, SZ_64M + SZ_16M) }, 1, {}, 0,
+	  WANT(SZ_4M, SZ_4M, 0, U64_MAX), true, {}, 100, 0, -EADDRNOTAVAIL,
+	  0, 4 },
+	{ "try error stops the search", { R(SZ_1M, SZ_512M) }, 1, {}, 0,
+	  WANT(SZ_16M, SZ_2M, 0, U64_MAX), true, {}, 0, -ENOSPC, -ENOSPC,
+	  0, 1 },
+	{ "zero size", { R(SZ_1M, SZ_512M) }, 1, {}, 0,
+	  WANT(0, SZ_4K, 0, U64_MAX), false, {}, 0, 0, -EINVAL, 0 },
+	{ "alignment not a power of two", { R(SZ_1M, SZ_512M) }, 1, {}, 0,
+	  WANT(SZ_4K, 3 * SZ_4K, 0, U64_MAX), false, {}, 0, 0, -EINVAL, 0 },
+};
+
+static void place_case_desc(const struct place_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(place, place_cases, place_case_desc);
+
+static void kexec_find_place_test(struct kunit *test)
+{
+	const struct place_case *c = test->param_value;
+	struct place_try t = { .c = c };
+	u64 where = 0;
+	int ret;
+
+	ret = kexec_find_place(c->ram, c->nr_ram, c->busy, c->nr_busy, &c->want,
+			       c->use_try ? place_fake_try : NULL, &t, &where);
+	KUNIT_EXPECT_EQ(test, c->expect, ret);
+	if (!ret) {
+		KUNIT_EXPECT_EQ(test, c->expect_where, where);
+		KUNIT_EXPECT_TRUE(test, IS_ALIGNED(where, c->want.align));
+	}
+	if (c->expect_tries)
+		KUNIT_EXPECT_EQ(test, c->expect_tries, t.calls);
+}
+
+static struct kunit_case kexec_file_cases[] = {
+	KUNIT_CASE_PARAM(kexec_find_place_test, place_gen_params),
+	{}
+};
+
+static struct kunit_suite kexec_file_suite = {
+	.name = "kexec_file_place",
+	.test_cases = kexec_file_cases,
+};
+
+kunit_test_suite(kexec_file_suite);
