@@ -1,0 +1,376 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * kexec_file_load() for x86_64 bzImage kernels.
+ *
+ * A bzImage is the real-mode setup (boot sector, setup header, 16-bit
+ * code) followed by the protected-mode payload: the decompressor and the
+ * compressed kernel.  We only use the 64-bit entry of the boot protocol
+ * (Documentation/arch/x86/boot.rst), so the setup code is never run: the
+ * payload becomes one segment, and the boot parameters the setup code
+ * would have gathered are built here, from what this kernel knows.
+ *
+ * The image has four segments, each placed by kexec_file_add_segment():
+ *
+ *   payload      init_size bytes, at a kernel_alignment boundary
+ *   initramfs    page aligned, if there is one
+ *   parameters   struct boot_params, the command line, then setup_data
+ *                (a fresh RNG seed; more of the memory map if the zero
+ *                page cannot hold it all)
+ *   purgatory    our verifying stub, entered first (<asm/kexec-purgatory.h>)
+ *
+ * The purgatory checks the first three against their digests and then
+ * enters the payload at its 64-bit entry, offset 0x200.
+ */
+
+#define pr_fmt(fmt)	"kexec_file: " fmt
+
+#include <linux/efi.h>
+#include <linux/kexec.h>
+#include <linux/log2.h>
+#include <linux/random.h>
+#include <linux/screen_info.h>
+#include <linux/sizes.h>
+#include <linux/string.h>
+#include <asm/bootparam.h>
+#include <asm/e820/api.h>
+#include <asm/kexec-bzimage64.h>
+#include <asm/kexec-purgatory.h>
+#include <asm/pgtable.h>
+#include <asm/setup.h>
+
+/* The setup header starts here in the file, as in struct boot_params. */
+#define BZ_HDR_OFFSET		offsetof(struct boot_params, hdr)
+/* Byte holding the end of the header, relative to 0x202 ("jump" target). */
+#define BZ_HDR_END_BYTE		0x201
+#define BZ_MAGIC		0x53726448	/* "HdrS" */
+#define BZ_BOOT_FLAG		0xaa55
+#define BZ_MIN_VERSION		0x020c		/* the first with xloadflags */
+#define BZ_ENTRY64		0x200		/* 64-bit entry, from the payload */
+#define BZ_LOADER_KEXEC		0xd0		/* type_of_loader: kexec, v0 */
+
+/* Keep low memory to firmware and the old conventions. */
+#define BZ_MIN_PAYLOAD		SZ_16M
+#define BZ_MIN_INITRD		SZ_16M
+#define BZ_MIN_SMALL		SZ_1M
+
+#define BZ_RNG_SEED_BYTES	32
+
+static_assert(KEXEC_PURGATORY_MAX_REGIONS == KEXEC_SEGMENT_MAX);
+/* The purgatory's entry code reads these two fields by offset. */
+static_assert(offsetof(struct kexec_purgatory_params, kernel_entry) ==
+	      KEXEC_PURGATORY_KERNEL_ENTRY);
+static_assert(offsetof(struct kexec_purgatory_params, boot_params) ==
+	      KEXEC_PURGATORY_BOOT_PARAMS);
+
+/**
+ * bzimage64_parse() - check a bzImage and pull out what loading it needs
+ * @buf:  the file
+ * @len:  its size
+ * @la57: this kernel runs with 5-level paging, so the new one must cope
+ * @bz:   filled in on success
+ *
+ * Refuses, with -ENOEXEC, what a 64-bit kexec cannot boot: no setup header
+ * or boot sector, a boot protocol older than 2.12, a kernel that is not
+ * loaded high, has no 64-bit entry, cannot live above 4 GiB, is not
+ * relocatable, cannot run on 5-level paging when this kernel does, has
+ * an impossible alignment or size, or is truncated.
+ *
+ * Context: any; no side effects.
+ * Return: 0 or -ENOEXEC.
+ */
+int bzimage64_parse(const void *buf, size_t len, bool la57, struct bzimage64 *bz)
+{
+	const u8 *file = buf;
+	struct setup_header hdr;
+	unsigned int setup_sects;
+	size_t hdr_size;
+
+	if (len < 2 * 512)
+		return -ENOEXEC;
+	memcpy(&hdr, file + BZ_HDR_OFFSET, sizeof(hdr));
+
+	if (hdr.header != BZ_MAGIC || hdr.boot_flag != BZ_BOOT_FLAG)
+		return -ENOEXEC;
+	if (hdr.version < BZ_MIN_VERSION)
+		return -ENOEXEC;
+	if (!(hdr.loadflags & LOADED_HIGH) || !hdr.relocatable_kernel)
+		return -ENOEXEC;
+	if (!(hdr.xloadflags & XLF_KERNEL_64) ||
+	    !(hdr.xloadflags & XLF_CAN_BE_LOADED_ABOVE_4G))
+		return -ENOEXEC;
+	if (la57 && !(hdr.xloadflags & XLF_5LEVEL))
+		return -ENOEXEC;
+	if (!is_power_of_2(hdr.kernel_alignment) || !hdr.init_size)
+		return -ENOEXEC;
+
+	setup_sects = hdr.setup_sects ? hdr.setup_sects : 4;
+	bz->setup_size = (setup_sects + 1) * 512;
+	/* The file must hold the setup code and the whole payload. */
+	if (len <= bz->setup_size ||
+	    len - bz->setup_size < (size_t)hdr.syssize * 16)
+		return -ENOEXEC;
+
+	/* At most 0x301 bytes in: always inside the (1 KiB or more) setup. */
+	hdr_size = 0x202 + file[BZ_HDR_END_BYTE] - BZ_HDR_OFFSET;
+	bz->header_size = min(hdr_size, sizeof(hdr));
+	bz->payload_size = len - bz->setup_size;
+	bz->init_size = hdr.init_size;
+	bz->kernel_alignment = hdr.kernel_alignment;
+	bz->cmdline_max = hdr.cmdline_size;
+	bz->pref_address = hdr.pref_address;
+	return 0;
+}
+
+static bool bzimage64_la57(void)
+{
+	return pgtable_l5_enabled();
+}
+
+/**
+ * arch_kexec_file_probe() - is this a bzImage we can boot?
+ * @kernel: the kernel file
+ * @size:   its size
+ *
+ * Context: process context; no side effects.
+ * Return: 0 or -ENOEXEC.
+ */
+int arch_kexec_file_probe(const void *kernel, size_t size)
+{
+	struct bzimage64 bz;
+
+	/* A 32-bit EFI cannot call us back with the kernel above 4 GiB. */
+	if (efi_enabled(EFI_RUNTIME_SERVICES) && !efi_enabled(EFI_64BIT))
+		return -ENOEXEC;
+	return bzimage64_parse(kernel, size, bzimage64_la57(), &bz);
+}
+
+/* Add one setup_data node at @offset in the parameters segment. */
+static struct setup_data *bzimage64_setup_data(struct boot_params *params,
+					       unsigned long params_mem,
+					       u64 *link, size_t offset,
+					       u32 type, u32 len)
+{
+	struct setup_data *sd = (void *)params + offset;
+
+	sd->type = type;
+	sd->len = len;
+	sd->next = 0;
+	*link = params_mem + offset;
+	return sd;
+}
+
+/* Bytes of setup_data the memory map needs past the zero page's table. */
+static size_t bzimage64_e820_extra(void)
+{
+	u32 n = e820_table_kexec->nr_entries;
+
+	if (n <= E820_MAX_ENTRIES_ZEROPAGE)
+		return 0;
+	return sizeof(struct setup_data) +
+	       (n - E820_MAX_ENTRIES_ZEROPAGE) * sizeof(struct boot_e820_entry);
+}
+
+/* This kernel's memory map, as the new kernel is to see it. */
+static u64 *bzimage64_fill_e820(struct boot_params *params,
+				unsigned long params_mem, u64 *link,
+				size_t offset)
+{
+	const struct e820_table *table = e820_table_kexec;
+	struct boot_e820_entry *out = params->e820_table;
+	u32 i, n = table->nr_entries;
+
+	for (i = 0; i < n; i++) {
+		if (i == E820_MAX_ENTRIES_ZEROPAGE) {
+			struct setup_data *sd;
+
+			sd = bzimage64_setup_data(params, params_mem, link, offset,
+						  SETUP_E820_EXT,
+						  (n - i) * sizeof(*out));
+			link = &sd->next;
+			out = (struct boot_e820_entry *)sd->data;
+		}
+		out->addr = table->entries[i].addr;
+		out->size = table->entries[i].size;
+		out->type = table->entries[i].type;
+		out++;
+	}
+	params->e820_entries = min_t(u32, n, E820_MAX_ENTRIES_ZEROPAGE);
+	return link;
+}
+
+struct bzimage64_layout {
+	struct bzimage64 bz;
+	unsigned long payload_mem;
+	unsigned long initrd_mem;
+	unsigned long params_mem;
+	unsigned long purgatory_mem;
+	size_t cmdline_offset;
+	size_t e820_offset;
+	size_t rng_offset;
+};
+
+/* struct boot_params for the new kernel, in the parameters segment. */
+static void bzimage64_fill_params(struct kexec_file *kf,
+				  const struct bzimage64_layout *lay,
+				  struct boot_params *params)
+{
+	struct setup_header *hdr = &params->hdr;
+	unsigned long cmdline_mem = lay->params_mem + lay->cmdline_offset;
+	u64 *link = &hdr->setup_data;
+
+	memcpy(hdr, kf->kernel + BZ_HDR_OFFSET, lay->bz.header_size);
+	hdr->type_of_loader = BZ_LOADER_KEXEC;
+	hdr->loadflags = LOADED_HIGH;
+	hdr->code32_start = lower_32_bits(lay->payload_mem);
+	hdr->hardware_subarch = boot_params.hdr.hardware_subarch;
+	hdr->setup_data = 0;
+
+	hdr->cmd_line_ptr = lower_32_bits(cmdline_mem);
+	params->ext_cmd_line_ptr = upper_32_bits(cmdline_mem);
+	if (kf->cmdline)
+		memcpy((void *)params + lay->cmdline_offset, kf->cmdline,
+		       kf->cmdline_size);
+
+	if (kf->initrd) {
+		hdr->ramdisk_image = lower_32_bits(lay->initrd_mem);
+		hdr->ramdisk_size = lower_32_bits(kf->initrd_size);
+		params->ext_ramdisk_image = upper_32_bits(lay->initrd_mem);
+		params->ext_ramdisk_size = upper_32_bits(kf->initrd_size);
+	}
+
+	params->screen_info = screen_info;
+	params->acpi_rsdp_addr = boot_params.acpi_rsdp_addr;
+	memcpy(params->eddbuf, boot_params.eddbuf, sizeof(params->eddbuf));
+	params->eddbuf_entries = boot_params.eddbuf_entries;
+	memcpy(params->edd_mbr_sig_buffer, boot_params.edd_mbr_sig_buffer,
+	       sizeof(params->edd_mbr_sig_buffer));
+
+	link = bzimage64_fill_e820(params, lay->params_mem, link,
+				   lay->e820_offset);
+
+	/* Seed the new kernel's RNG, but never with an unseeded one. */
+	if (rng_is_initialized()) {
+		struct setup_data *sd;
+
+		sd = bzimage64_setup_data(params, lay->params_mem, link,
+					  lay->rng_offset, SETUP_RNG_SEED,
+					  BZ_RNG_SEED_BYTES);
+		get_random_bytes(sd->data, BZ_RNG_SEED_BYTES);
+	}
+}
+
+/* Copy the purgatory and tell it what to check and where to go. */
+static int bzimage64_fill_purgatory(struct kexec_file *kf,
+				    const struct bzimage64_layout *lay,
+				    void *copy)
+{
+	const struct kexec_purgatory_header *ph = copy;
+	struct kexec_purgatory_params *pp = copy + ph->params;
+	struct kimage *image = kf->image;
+	unsigned long i;
+
+	pp->kernel_entry = lay->payload_mem + BZ_ENTRY64;
+	pp->boot_params = lay->params_mem;
+	pp->flags = kf->debug ? KEXEC_PURGATORY_VERBOSE : 0;
+	/* Every segment but the purgatory's own, which is the last. */
+	for (i = 0; i + 1 < image->nr_segments; i++) {
+		pp->region[i].start = image->segment[i].mem;
+		pp->region[i].len = image->segment[i].bufsz;
+		pp->region[i].digest = kexec_segment_digest(&image->segment[i]);
+	}
+	pp->nr_regions = i;
+	image->entry = lay->purgatory_mem + ph->entry;
+	return 0;
+}
+
+/**
+ * arch_kexec_file_load() - lay out a bzImage, its initramfs and parameters
+ * @kf: the request; the kernel file passed arch_kexec_file_probe()
+ *
+ * Context: process context, kexec lock held.
+ * Return: 0, -EINVAL for a command line longer than the new kernel takes,
+ * -ENOEXEC for a damaged purgatory, or a placement error.
+ */
+int arch_kexec_file_load(struct kexec_file *kf)
+{
+	size_t purgatory_size = kexec_purgatory_end - kexec_purgatory;
+	const struct kexec_purgatory_header *ph = (const void *)kexec_purgatory;
+	struct bzimage64_layout lay = {};
+	struct kexec_place want;
+	size_t params_size;
+	void *params, *purgatory;
+	int ret;
+
+	ret = bzimage64_parse(kf->kernel, kf->kernel_size, bzimage64_la57(),
+			      &lay.bz);
+	if (ret)
+		return ret;
+	/* cmdline_size counts the characters; ours has its NUL too. */
+	if (kf->cmdline_size > (size_t)lay.bz.cmdline_max + 1)
+		return -EINVAL;
+	if (purgatory_size < sizeof(*ph) || ph->magic != KEXEC_PURGATORY_MAGIC ||
+	    ph->size < purgatory_size || ph->entry >= purgatory_size ||
+	    ph->params + sizeof(struct kexec_purgatory_params) > ph->size)
+		return -ENOEXEC;
+
+	/* The payload: the decompressor works in place, in init_size bytes. */
+	want = (struct kexec_place) {
+		.size = max_t(u64, lay.bz.init_size, lay.bz.payload_size),
+		.align = lay.bz.kernel_alignment,
+		.min = max_t(u64, lay.bz.pref_address, BZ_MIN_PAYLOAD),
+		.max = U64_MAX,
+	};
+	ret = kexec_file_add_segment(kf, kf->kernel + lay.bz.setup_size,
+				     lay.bz.payload_size, &want, &lay.payload_mem);
+	if (ret)
+		return ret;
+
+	if (kf->initrd) {
+		want = (struct kexec_place) {
+			.size = kf->initrd_size, .align = PAGE_SIZE,
+			.min = BZ_MIN_INITRD, .max = U64_MAX,
+		};
+		ret = kexec_file_add_segment(kf, kf->initrd, kf->initrd_size,
+					     &want, &lay.initrd_mem);
+		if (ret)
+			return ret;
+	}
+
+	lay.cmdline_offset = sizeof(struct boot_params);
+	lay.e820_offset = ALIGN(lay.cmdline_offset + max_t(size_t, kf->cmdline_size, 1), 16);
+	lay.rng_offset = ALIGN(lay.e820_offset + bzimage64_e820_extra(), 16);
+	params_size = lay.rng_offset + sizeof(struct setup_data) + BZ_RNG_SEED_BYTES;
+	params = kexec_file_buffer(kf, params_size);
+	if (!params)
+		return -ENOMEM;
+	want = (struct kexec_place) {
+		.size = params_size, .align = PAGE_SIZE,
+		.min = BZ_MIN_SMALL, .max = U64_MAX,
+	};
+	ret = kexec_file_add_segment(kf, params, params_size, &want,
+				     &lay.params_mem);
+	if (ret)
+		return ret;
+
+	purgatory = kexec_file_buffer(kf, ph->size);
+	if (!purgatory)
+		return -ENOMEM;
+	memcpy(purgatory, kexec_purgatory, purgatory_size);
+	want = (struct kexec_place) {
+		.size = ph->size, .align = PAGE_SIZE,
+		.min = BZ_MIN_SMALL, .max = U64_MAX,
+	};
+	ret = kexec_file_add_segment(kf, purgatory, ph->size, &want,
+				     &lay.purgatory_mem);
+	if (ret)
+		return ret;
+
+	bzimage64_fill_params(kf, &lay, params);
+	kexec_file_debug(kf, "bzImage: payload at %#lx, parameters at %#lx, purgatory at %#lx\n",
+			 lay.payload_mem, lay.params_mem, lay.purgatory_mem);
+	return bzimage64_fill_purgatory(kf, &lay, purgatory);
+}
+
+#ifdef CONFIG_KEXEC_FILE_KUNIT_TEST
+#include "kexec-bzimage64_test.c"
+#endif
