@@ -83,33 +83,6 @@ static void one_page_segment(struct kexec_segment *seg, unsigned long dest)
 	seg->memsz = PAGE;
 }
 
-/* Run fn() in a child that has lost CAP_SYS_BOOT; return its exit code. */
-static int without_cap_sys_boot(int (*fn)(void *), void *arg)
-{
-	struct __user_cap_header_struct hdr = {
-		.version = _LINUX_CAPABILITY_VERSION_3,
-	};
-	struct __user_cap_data_struct data[2];
-	int status;
-	pid_t pid;
-
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		if (syscall(__NR_capget, &hdr, data))
-			_exit(200);
-		data[CAP_TO_INDEX(CAP_SYS_BOOT)].effective &= ~CAP_TO_MASK(CAP_SYS_BOOT);
-		data[CAP_TO_INDEX(CAP_SYS_BOOT)].permitted &= ~CAP_TO_MASK(CAP_SYS_BOOT);
-		if (syscall(__NR_capset, &hdr, data))
-			_exit(201);
-		_exit(fn(arg));
-	}
-	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
-		return -1;
-	return WEXITSTATUS(status);
-}
-
 FIXTURE(loaded) {
 	unsigned long dest;
 	struct kexec_segment seg[KEXEC_SEGMENT_MAX + 1];

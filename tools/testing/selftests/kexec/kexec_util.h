@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Helpers shared by the kexec selftests: the system call with its errno,
- * and reading one number from a sysfs or procfs file.
+ * Helpers shared by the kexec selftests: the system calls with their errno,
+ * dropping CAP_SYS_BOOT in a child, and reading one number from a sysfs or
+ * procfs file.
  */
 #ifndef KEXEC_SELFTEST_UTIL_H
 #define KEXEC_SELFTEST_UTIL_H
@@ -10,7 +11,9 @@
 #include <limits.h>
 #include <stdio.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
+#include <linux/capability.h>
 #include <linux/kexec.h>
 
 /* kexec_load(2): 0 when it succeeded, else its errno. */
@@ -18,6 +21,42 @@ static inline int kexec_load_errno(unsigned long entry, unsigned long nr,
 				   struct kexec_segment *segs, unsigned long flags)
 {
 	return syscall(__NR_kexec_load, entry, nr, segs, flags) ? errno : 0;
+}
+
+/* kexec_file_load(2): 0 when it succeeded, else its errno. */
+static inline int kexec_file_load_errno(int kernel_fd, int initrd_fd,
+					unsigned long cmdline_len,
+					const char *cmdline, unsigned long flags)
+{
+	return syscall(__NR_kexec_file_load, kernel_fd, initrd_fd, cmdline_len,
+		       cmdline, flags) ? errno : 0;
+}
+
+/* Run fn() in a child that has lost CAP_SYS_BOOT; return its exit code. */
+static inline int without_cap_sys_boot(int (*fn)(void *), void *arg)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[2];
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		if (syscall(__NR_capget, &hdr, data))
+			_exit(200);
+		data[CAP_TO_INDEX(CAP_SYS_BOOT)].effective &= ~CAP_TO_MASK(CAP_SYS_BOOT);
+		data[CAP_TO_INDEX(CAP_SYS_BOOT)].permitted &= ~CAP_TO_MASK(CAP_SYS_BOOT);
+		if (syscall(__NR_capset, &hdr, data))
+			_exit(201);
+		_exit(fn(arg));
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
 }
 
 /* The number a file holds, or LONG_MIN when it cannot be read as one. */

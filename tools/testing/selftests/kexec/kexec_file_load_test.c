@@ -1,0 +1,451 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kexec_file_load(2) ABI tests.
+ *
+ * What is checked: the errno for each bad input (descriptors, files,
+ * kernel format, initramfs, command line, flags, permission), that a
+ * refused request leaves the loaded image in place, that loading,
+ * reloading and unloading work and do not leak, and that KEXEC_FILE_DEBUG
+ * describes the load in the kernel log.  Images are only ever loaded,
+ * never executed.
+ *
+ * The kernel loaded is $KEXEC_TEST_KERNEL, by default /boot/bzImage (the
+ * running kernel's image in the test guests).  Needs root.
+ */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/klog.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <linux/kexec.h>
+
+#include "../kselftest_harness.h"
+#include "kexec_util.h"
+
+#define SCRATCH		"/tmp/kexec_file_test"
+#define INITRD_BYTES	(64 * 1024)
+
+static const char cmdline[] = "console=ttyS0 ktest-kexec-file-load";
+
+static long image_loaded(void)
+{
+	return read_number("/sys/kernel/kexec_loaded");
+}
+
+static const char *kernel_path(void)
+{
+	const char *path = getenv("KEXEC_TEST_KERNEL");
+
+	return path ? path : "/boot/bzImage";
+}
+
+/* Write @len bytes of @data (or a pattern when NULL) to a new file. */
+static int make_file(const char *path, const void *data, size_t len)
+{
+	char chunk[4096];
+	size_t done = 0;
+	int fd;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0)
+		return -1;
+	memset(chunk, 0x5a, sizeof(chunk));
+	while (done < len) {
+		size_t n = len - done < sizeof(chunk) ? len - done : sizeof(chunk);
+		const void *from = data ? (const char *)data + done : chunk;
+
+		if (write(fd, from, n) != (ssize_t)n) {
+			close(fd);
+			return -1;
+		}
+		done += n;
+	}
+	return close(fd);
+}
+
+/* The whole kernel file in memory, for making damaged copies. */
+static void *slurp(const char *path, size_t *len)
+{
+	struct stat st;
+	void *buf;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st)) {
+		close(fd);
+		return NULL;
+	}
+	buf = malloc(st.st_size);
+	if (buf && read(fd, buf, st.st_size) != st.st_size) {
+		free(buf);
+		buf = NULL;
+	}
+	*len = st.st_size;
+	close(fd);
+	return buf;
+}
+
+FIXTURE(file) {
+	int kernel;
+	int initrd;
+	char path[64];
+};
+
+/* Every test starts with one valid image loaded. */
+FIXTURE_SETUP(file)
+{
+	if (geteuid())
+		SKIP(return, "needs root");
+	self->kernel = open(kernel_path(), O_RDONLY);
+	if (self->kernel < 0)
+		SKIP(return, "no kernel image at %s", kernel_path());
+	mkdir(SCRATCH, 0700);
+	snprintf(self->path, sizeof(self->path), SCRATCH "/initrd");
+	ASSERT_EQ(0, make_file(self->path, NULL, INITRD_BYTES));
+	self->initrd = open(self->path, O_RDONLY);
+	ASSERT_LE(0, self->initrd);
+	ASSERT_EQ(0, kexec_file_load_errno(self->kernel, self->initrd,
+					   sizeof(cmdline), cmdline, 0));
+	ASSERT_EQ(1, image_loaded());
+}
+
+FIXTURE_TEARDOWN(file)
+{
+	kexec_file_load_errno(-1, -1, 0, NULL, KEXEC_FILE_UNLOAD);
+	close(self->kernel);
+	close(self->initrd);
+}
+
+/* The refused call must not have dropped the loaded image. */
+#define EXPECT_STILL_LOADED() EXPECT_EQ(1, image_loaded())
+
+/* Load with @kernel_fd as the kernel and the fixture's initramfs. */
+#define LOAD_KERNEL(fd) \
+	kexec_file_load_errno(fd, self->initrd, sizeof(cmdline), cmdline, 0)
+
+/* A file with @len bytes of @data, opened read-only; -1 on failure. */
+static int scratch_file(const char *name, const void *data, size_t len)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), SCRATCH "/%s", name);
+	if (make_file(path, data, len))
+		return -1;
+	return open(path, O_RDONLY);
+}
+
+TEST_F(file, unknown_flag_is_einval)
+{
+	EXPECT_EQ(EINVAL, kexec_file_load_errno(self->kernel, self->initrd,
+						sizeof(cmdline), cmdline, 0x100));
+	EXPECT_STILL_LOADED();
+}
+
+/* Deliberately unlike upstream without CRASH_DUMP, as for kexec_load. */
+TEST_F(file, on_crash_without_crash_dump_is_einval)
+{
+	EXPECT_EQ(EINVAL, kexec_file_load_errno(self->kernel, self->initrd,
+						sizeof(cmdline), cmdline,
+						KEXEC_FILE_ON_CRASH));
+	EXPECT_STILL_LOADED();
+}
+
+TEST_F(file, bad_kernel_fd_is_ebadf)
+{
+	EXPECT_EQ(EBADF, LOAD_KERNEL(-1));
+	EXPECT_EQ(EBADF, LOAD_KERNEL(9999));
+	EXPECT_STILL_LOADED();
+}
+
+TEST_F(file, write_only_kernel_fd_is_ebadf)
+{
+	int fd = open(SCRATCH "/write-only", O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(EBADF, LOAD_KERNEL(fd));
+	close(fd);
+	EXPECT_STILL_LOADED();
+}
+
+TEST_F(file, kernel_open_for_writing_is_etxtbsy)
+{
+	size_t len;
+	void *image = slurp(kernel_path(), &len);
+	int fd, writer;
+
+	ASSERT_NE(NULL, image);
+	fd = scratch_file("busy-kernel", image, len);
+	free(image);
+	ASSERT_LE(0, fd);
+	writer = open(SCRATCH "/busy-kernel", O_WRONLY);
+	ASSERT_LE(0, writer);
+	EXPECT_EQ(ETXTBSY, LOAD_KERNEL(fd));
+	close(writer);
+	/* The same file loads once nobody may write it. */
+	EXPECT_EQ(0, LOAD_KERNEL(fd));
+	close(fd);
+	EXPECT_STILL_LOADED();
+}
+
+TEST_F(file, directory_is_einval)
+{
+	int fd = open("/", O_RDONLY | O_DIRECTORY);
+
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(EINVAL, LOAD_KERNEL(fd));
+	close(fd);
+	EXPECT_STILL_LOADED();
+}
+
+TEST_F(file, empty_kernel_is_einval)
+{
+	int fd = scratch_file("empty", NULL, 0);
+
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(EINVAL, LOAD_KERNEL(fd));
+	close(fd);
+	EXPECT_STILL_LOADED();
+}
+
+/* Larger than the 4 GiB limit; sparse, so it costs no memory. */
+TEST_F(file, oversize_kernel_is_efbig)
+{
+	int fd = open(SCRATCH "/huge", O_RDWR | O_CREAT | O_TRUNC, 0600);
+	int ro;
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ftruncate(fd, (4LL << 30) + 4096));
+	close(fd);
+	ro = open(SCRATCH "/huge", O_RDONLY);
+	ASSERT_LE(0, ro);
+	EXPECT_EQ(EFBIG, LOAD_KERNEL(ro));
+	close(ro);
+	unlink(SCRATCH "/huge");
+	EXPECT_STILL_LOADED();
+}
+
+TEST_F(file, not_a_kernel_is_enoexec)
+{
+	int fd = scratch_file("not-a-kernel", NULL, 64 * 1024);
+
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(ENOEXEC, LOAD_KERNEL(fd));
+	close(fd);
+	EXPECT_STILL_LOADED();
+}
+
+TEST_F(file, truncated_kernel_is_enoexec)
+{
+	size_t len;
+	void *image = slurp(kernel_path(), &len);
+	int fd;
+
+	ASSERT_NE(NULL, image);
+	ASSERT_LT(64 * 1024, len);
+	fd = scratch_file("truncated", image, 64 * 1024);
+	free(image);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(ENOEXEC, LOAD_KERNEL(fd));
+	close(fd);
+	EXPECT_STILL_LOADED();
+}
+
+/* The boot sector flag 0xaa55 at 0x1fe is the first thing that breaks. */
+TEST_F(file, kernel_without_boot_flag_is_enoexec)
+{
+	size_t len;
+	unsigned char *image = slurp(kernel_path(), &len);
+	int fd;
+
+	ASSERT_NE(NULL, image);
+	image[0x1fe] = 0;
+	fd = scratch_file("no-boot-flag", image, len);
+	free(image);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(ENOEXEC, LOAD_KERNEL(fd));
+	close(fd);
+	EXPECT_STILL_LOADED();
+}
+
+TEST_F(file, missing_initrd_is_ebadf)
+{
+	EXPECT_EQ(EBADF, kexec_file_load_errno(self->kernel, -1, sizeof(cmdline),
+					       cmdline, 0));
+	EXPECT_STILL_LOADED();
+}
+
+TEST_F(file, directory_initrd_is_einval)
+{
+	int fd = open("/", O_RDONLY | O_DIRECTORY);
+
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(EINVAL, kexec_file_load_errno(self->kernel, fd, sizeof(cmdline),
+						cmdline, 0));
+	close(fd);
+	EXPECT_STILL_LOADED();
+}
+
+TEST_F(file, no_initramfs_ignores_the_initrd_fd)
+{
+	EXPECT_EQ(0, kexec_file_load_errno(self->kernel, -1, sizeof(cmdline),
+					   cmdline, KEXEC_FILE_NO_INITRAMFS));
+	EXPECT_EQ(1, image_loaded());
+}
+
+TEST_F(file, cmdline_without_nul_is_einval)
+{
+	EXPECT_EQ(EINVAL, kexec_file_load_errno(self->kernel, self->initrd,
+						sizeof(cmdline) - 1, cmdline, 0));
+	EXPECT_STILL_LOADED();
+}
+
+TEST_F(file, cmdline_too_long_is_einval)
+{
+	size_t len = 64 * 1024;
+	char *line = malloc(len);
+
+	ASSERT_NE(NULL, line);
+	memset(line, 'x', len - 1);
+	line[len - 1] = '\0';
+	EXPECT_EQ(EINVAL, kexec_file_load_errno(self->kernel, self->initrd, len,
+						line, 0));
+	free(line);
+	EXPECT_STILL_LOADED();
+}
+
+TEST_F(file, unreadable_cmdline_is_efault)
+{
+	EXPECT_EQ(EFAULT, kexec_file_load_errno(self->kernel, self->initrd, 16,
+						(const char *)8, 0));
+	EXPECT_STILL_LOADED();
+}
+
+TEST_F(file, empty_cmdline_loads)
+{
+	EXPECT_EQ(0, kexec_file_load_errno(self->kernel, self->initrd, 0, NULL, 0));
+	EXPECT_EQ(1, image_loaded());
+}
+
+TEST_F(file, reload_over_a_loaded_image_succeeds)
+{
+	EXPECT_EQ(0, LOAD_KERNEL(self->kernel));
+	EXPECT_EQ(1, image_loaded());
+}
+
+TEST_F(file, unload_clears_kexec_loaded)
+{
+	EXPECT_EQ(0, kexec_file_load_errno(-1, -1, 0, NULL, KEXEC_FILE_UNLOAD));
+	EXPECT_EQ(0, image_loaded());
+	/* Unloading nothing is not an error either. */
+	EXPECT_EQ(0, kexec_file_load_errno(-1, -1, 0, NULL, KEXEC_FILE_UNLOAD));
+	EXPECT_EQ(0, image_loaded());
+	EXPECT_EQ(0, LOAD_KERNEL(self->kernel));
+	EXPECT_EQ(1, image_loaded());
+}
+
+static int try_file_load(void *arg)
+{
+	int fd = *(int *)arg;
+
+	/* Permission is checked before the flags. */
+	return kexec_file_load_errno(fd, -1, 0, NULL, 0x100);
+}
+
+TEST_F(file, without_cap_sys_boot_is_eperm)
+{
+	EXPECT_EQ(EPERM, without_cap_sys_boot(try_file_load, &self->kernel));
+	EXPECT_STILL_LOADED();
+}
+
+/* KEXEC_FILE_DEBUG: the load is described in the kernel log. */
+TEST_F(file, debug_flag_describes_the_load)
+{
+	char marker[64], *log, *at;
+	int size, len;
+
+	snprintf(marker, sizeof(marker), "ktest-debug-%d", getpid());
+	EXPECT_EQ(0, kexec_file_load_errno(self->kernel, self->initrd,
+					   strlen(marker) + 1, marker,
+					   KEXEC_FILE_DEBUG));
+	size = klogctl(10, NULL, 0);	/* SYSLOG_ACTION_SIZE_BUFFER */
+	ASSERT_LT(0, size);
+	log = malloc(size + 1);
+	ASSERT_NE(NULL, log);
+	len = klogctl(3, log, size);	/* SYSLOG_ACTION_READ_ALL */
+	ASSERT_LT(0, len);
+	log[len] = '\0';
+	at = strstr(log, marker);
+	ASSERT_NE(NULL, at) TH_LOG("the command line is not in the log");
+	EXPECT_NE(NULL, strstr(at, "kexec_file: segment 0:"));
+	EXPECT_NE(NULL, strstr(at, "kexec_file: loaded:"));
+	free(log);
+}
+
+/* Without the flag, nothing but errors reach the log at the default level. */
+TEST_F(file, no_debug_flag_stays_quiet)
+{
+	char marker[64], *log;
+	int size, len;
+
+	snprintf(marker, sizeof(marker), "ktest-quiet-%d", getpid());
+	EXPECT_EQ(0, kexec_file_load_errno(self->kernel, self->initrd,
+					   strlen(marker) + 1, marker, 0));
+	size = klogctl(10, NULL, 0);
+	ASSERT_LT(0, size);
+	log = malloc(size + 1);
+	ASSERT_NE(NULL, log);
+	len = klogctl(3, log, size);
+	ASSERT_LT(0, len);
+	log[len] = '\0';
+	EXPECT_EQ(NULL, strstr(log, marker));
+	free(log);
+}
+
+static long meminfo_kb(const char *field)
+{
+	char line[128];
+	size_t len = strlen(field);
+	long kb = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, field, len) && line[len] == ':')
+			kb = strtol(line + len + 1, NULL, 10);
+	fclose(f);
+	return kb;
+}
+
+/* Each cycle claims and frees the kernel's init_size; none may be lost. */
+TEST_F(file, two_hundred_cycles_do_not_leak)
+{
+	long free_before, free_after, slab_before, slab_after;
+	int i, failed = 0;
+
+	EXPECT_EQ(0, kexec_file_load_errno(-1, -1, 0, NULL, KEXEC_FILE_UNLOAD));
+	free_before = meminfo_kb("MemFree");
+	slab_before = meminfo_kb("SUnreclaim");
+	for (i = 0; i < 200; i++) {
+		failed += !!LOAD_KERNEL(self->kernel);
+		failed += !!kexec_file_load_errno(-1, -1, 0, NULL, KEXEC_FILE_UNLOAD);
+	}
+	free_after = meminfo_kb("MemFree");
+	slab_after = meminfo_kb("SUnreclaim");
+	TH_LOG("MemFree %ld -> %ld kB, SUnreclaim %ld -> %ld kB",
+	       free_before, free_after, slab_before, slab_after);
+	EXPECT_EQ(0, failed);
+	EXPECT_EQ(0, image_loaded());
+	/* One lost page per cycle would be 800 kB; one lost image, far more. */
+	EXPECT_GT(512, free_before - free_after);
+	EXPECT_GT(256, slab_after - slab_before);
+}
+
+TEST_HARNESS_MAIN
