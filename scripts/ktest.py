@@ -193,10 +193,14 @@ class Scenario:
     # Test results where upstream's ABI and ours knowingly differ: on this
     # scenario they must fail, and are counted as passes for doing so.
     deviations: tuple = ()
+    console_shows: tuple = ()   # regexes the console must show, each at least once
+    kaslr: bool = False         # every generation must have a randomised text address
+    pad_mib: int = 0            # pad each next initramfs with this many MiB
+    extra: str = ''             # more kernel parameters, kept across hops
 
     @property
     def generations(self):
-        return len([m for m in self.plan if m != 'fault']) + 1
+        return len([m for m in self.plan if m not in ('fault', 'corrupt')]) + 1
 
     def append(self):
         parts = [BASE_APPEND, f'ktest={self.name}', 'gen=1']
@@ -204,6 +208,10 @@ class Scenario:
             parts.append('kplan=' + ','.join(self.plan))
         if self.programs:
             parts.append('ktests=' + ','.join(self.programs))
+        if self.pad_mib:
+            parts.append(f'kpad={self.pad_mib}')
+        if self.extra:
+            parts.append(self.extra)
         return ' '.join(parts)
 
 
@@ -211,6 +219,34 @@ SCENARIOS = [
     Scenario('boot', wants_kunit=True),
     Scenario('kexec-l', plan=('l', 'l', 'l')),
     Scenario('kexec-s', plan=('s', 's', 's'), needs=('CONFIG_KEXEC_FILE',)),
+    # Our own minimal loader asks for KEXEC_FILE_DEBUG, so the purgatory
+    # says on the console that it checked the kernel, initramfs and
+    # parameters.
+    Scenario('file-loader', plan=('m', 'm'), needs=('CONFIG_KEXEC_FILE',),
+             console_shows=(r'kexec purgatory: 3 segments verified',
+                            r'kexec_file: loaded: 4 segments, .* nothing moves')),
+    Scenario('file-baseline', plan=('s@baseline', 's'), needs=('CONFIG_KEXEC_FILE',),
+             kernels=('-kx', '-base', '-kx')),
+    Scenario('file-initrd-64M', plan=('s', 's'), mem='1G', pad_mib=64,
+             needs=('CONFIG_KEXEC_FILE',)),
+    Scenario('file-smp-1', plan=('s', 's'), smp=1, needs=('CONFIG_KEXEC_FILE',)),
+    Scenario('file-smp-4', plan=('s', 's'), smp=4, needs=('CONFIG_KEXEC_FILE',)),
+    Scenario('file-kaslr', plan=('s', 's'), kaslr=True, needs=('CONFIG_KEXEC_FILE',)),
+    # The same with nothing claimed at load: every segment moves at exec.
+    Scenario('file-moved', plan=('m', 'm'), extra='kexec_file.claim=0',
+             needs=('CONFIG_KEXEC_FILE',),
+             console_shows=(r'kexec purgatory: 3 segments verified',
+                            r'kexec_file: loaded: 4 segments, .* some segments move')),
+    # A segment corrupted after load: the purgatory must name it and stop,
+    # whether the segment sits at its destination or waits to be moved.
+    Scenario('purgatory-corrupt', plan=('corrupt',),
+             needs=('CONFIG_KEXEC_FILE_CORRUPT_TEST',),
+             expect_serial=r'kexec purgatory: segment 0 at 0x[0-9a-f]+ len '
+                           r'0x[0-9a-f]+ is corrupt'),
+    Scenario('purgatory-corrupt-moved', plan=('corrupt',), extra='kexec_file.claim=0',
+             needs=('CONFIG_KEXEC_FILE_CORRUPT_TEST',),
+             expect_serial=r'kexec purgatory: segment 0 at 0x[0-9a-f]+ len '
+                           r'0x[0-9a-f]+ is corrupt'),
     Scenario('loop-20', plan=('l',) * 20),
     Scenario('smp-1', plan=('l', 'l'), smp=1),
     Scenario('smp-4', plan=('l', 'l'), smp=4),
@@ -224,7 +260,7 @@ SCENARIOS = [
              expect_serial=r'kexec: trampoline fault vector 0e cr2 0000700000000000'),
     Scenario('unload'),
     Scenario('unload-file', needs=('CONFIG_KEXEC_FILE',)),
-    Scenario('selftests', programs=('kexec_load_test',)),
+    Scenario('selftests', programs=('kexec_load_test', 'kexec_file_load_test')),
     # The policy sysctls only tighten: a boot of their own.
     Scenario('selftests-policy', programs=('kexec_policy_test',)),
     Scenario('selftests-lockdown', programs=('kexec_lockdown_test',)),
@@ -280,6 +316,29 @@ def judge(scn, result):
         return 'init never reported done' + (' (timed out)' if result.timed_out else '')
     if result.timed_out:
         return 'timed out after done (poweroff failed?)'
+    for pattern in scn.console_shows:
+        if not any(re.search(pattern, t) for t in texts):
+            return f'the console never showed /{pattern}/'
+    if scn.kaslr:
+        return judge_kaslr(texts)
+    return ''
+
+
+KASLR_RE = re.compile(r'ktest: kaslr gen=(\d+) text=([0-9a-f]*)')
+UNRANDOMISED_TEXT = 'ffffffff81000000'
+
+
+def judge_kaslr(texts):
+    """Each generation must report its text address; at most one may sit at
+    the link address, which a random offset hits about once in 500 boots."""
+    found = [(m.group(1), m.group(2)) for t in texts if (m := KASLR_RE.search(t))]
+    if not found or any(not addr for _, addr in found):
+        return f'not every generation reported its text address: {found}'
+    fixed = [gen for gen, addr in found if addr == UNRANDOMISED_TEXT]
+    if len(fixed) > 1:
+        return f'generations {fixed} ran at the link address: KASLR did not randomise them'
+    if len({addr for _, addr in found}) < len(found):
+        return f'text addresses repeat across generations: {found}'
     return ''
 
 
