@@ -7,6 +7,7 @@
 SHELL := /bin/bash
 PYTHON ?= python3
 INITRD := build/initramfs-x86_64.cpio.gz
+INITRD_DEBIAN := build/initramfs-debian-x86_64.cpio.gz
 
 # Targets run one at a time: two kernel builds must never overlap, and each
 # build uses every core by itself.
@@ -40,6 +41,10 @@ guest-progs: kernel
 
 initramfs: guest-progs
 	@scripts/mkinitramfs.sh $(INITRD)
+	@scripts/fetch-debian-kernels.sh
+	@if ls build/debian/bzImage-debian* >/dev/null 2>&1; then \
+		scripts/mkinitramfs.sh $(INITRD_DEBIAN) --debian; \
+	else rm -f $(INITRD_DEBIAN); fi
 
 run: initramfs
 	@$(PYTHON) scripts/ktest.py run

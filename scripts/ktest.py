@@ -33,6 +33,8 @@ OUT = TOP / 'out'
 LOGS = BUILD / 'logs'
 KERNEL = OUT / 'x86_64' / 'bzImage'
 INITRD = BUILD / 'initramfs-x86_64.cpio.gz'
+# The same plus Debian's kernels, when scripts/fetch-debian-kernels.sh got them.
+INITRD_DEBIAN = BUILD / 'initramfs-debian-x86_64.cpio.gz'
 TAIL_LINES = 40
 GEN_TIMEOUT = float(os.environ.get('KTEST_TIMEOUT', '120'))
 
@@ -93,12 +95,12 @@ class Boot:
         return [t for _, t in self.lines]
 
 
-def qemu_command(append, smp, mem, disk, allow_reset, machine, kernel):
+def qemu_command(append, smp, mem, disk, allow_reset, machine, kernel, initrd):
     qemu = os.environ.get('KTEST_QEMU', 'qemu-system-x86_64')
     cmd = [qemu, '-nodefaults', '-no-user-config', '-display', 'none',
            '-monitor', 'none', '-serial', 'stdio',
            '-machine', machine, '-m', mem, '-smp', str(smp),
-           '-kernel', str(kernel), '-initrd', str(INITRD),
+           '-kernel', str(kernel), '-initrd', str(initrd),
            '-append', append,
            '-drive', f'file={disk},if=virtio,format=raw',
            '-netdev', 'user,id=net0,restrict=on',
@@ -115,7 +117,7 @@ def qemu_command(append, smp, mem, disk, allow_reset, machine, kernel):
 
 
 def boot(name, append, timeout, smp=2, mem='512M', allow_reset=False,
-         machine='pc', stop_on=None, kernel=KERNEL):
+         machine='pc', stop_on=None, kernel=KERNEL, initrd=INITRD):
     LOGS.mkdir(parents=True, exist_ok=True)
     log = LOGS / f'{name}.log'
     disk = BUILD / 'state' / f'{name}.img'
@@ -123,7 +125,7 @@ def boot(name, append, timeout, smp=2, mem='512M', allow_reset=False,
     with open(disk, 'wb') as f:
         f.truncate(1 << 20)
 
-    cmd = qemu_command(append, smp, mem, disk, allow_reset, machine, kernel)
+    cmd = qemu_command(append, smp, mem, disk, allow_reset, machine, kernel, initrd)
     result = Boot(log=log)
     start = time.monotonic()
     deadline = start + timeout
@@ -190,6 +192,7 @@ class Scenario:
     kernels: tuple = ()         # uname -r suffix expected in each generation
     expect_serial: str = ''     # regex the console must show; QEMU stops there
     kernel: Path = KERNEL       # the image QEMU boots first
+    initrd: Path = INITRD       # the initramfs it boots with
     # Test results where upstream's ABI and ours knowingly differ: on this
     # scenario they must fail, and are counted as passes for doing so.
     deviations: tuple = ()
@@ -229,6 +232,10 @@ SCENARIOS = [
              kernels=('-kx', '-base', '-kx')),
     Scenario('file-initrd-64M', plan=('s', 's'), mem='1G', pad_mib=64,
              needs=('CONFIG_KEXEC_FILE',)),
+    # Debian's own kernels: kexec_file_load takes the signed generic and the
+    # cloud flavour, and the generic one boots (into our initramfs).
+    Scenario('file-debian', plan=('s@debian',), needs=('CONFIG_KEXEC_FILE',),
+             initrd=INITRD_DEBIAN, kernels=('-kx', '-amd64')),
     Scenario('file-smp-1', plan=('s', 's'), smp=1, needs=('CONFIG_KEXEC_FILE',)),
     Scenario('file-smp-4', plan=('s', 's'), smp=4, needs=('CONFIG_KEXEC_FILE',)),
     Scenario('file-kaslr', plan=('s', 's'), kaslr=True, needs=('CONFIG_KEXEC_FILE',)),
@@ -265,11 +272,17 @@ SCENARIOS = [
     Scenario('selftests-policy', programs=('kexec_policy_test',)),
     Scenario('selftests-lockdown', programs=('kexec_lockdown_test',)),
     # The same ABI tests against upstream's kexec: they must agree with it,
-    # bar one deliberate difference.  Upstream built without crash dumps
-    # accepts KEXEC_ON_CRASH and loads the image into the reboot slot.
-    Scenario('selftests-upstream', programs=('kexec_load_test', 'kexec_policy_test'),
+    # bar deliberate differences.  Upstream built without crash dumps
+    # accepts KEXEC_ON_CRASH and KEXEC_FILE_ON_CRASH and loads the image into
+    # the reboot slot; it loads a bzImage whose payload is cut short; and
+    # its KEXEC_FILE_DEBUG log reads differently.
+    Scenario('selftests-upstream',
+             programs=('kexec_load_test', 'kexec_file_load_test', 'kexec_policy_test'),
              kernel=OUT / 'baseline-x86_64' / 'bzImage',
-             deviations=('loaded.on_crash_without_crash_dump_is_einval',)),
+             deviations=('loaded.on_crash_without_crash_dump_is_einval',
+                         'file.on_crash_without_crash_dump_is_einval',
+                         'file.truncated_kernel_is_enoexec',
+                         'file.debug_flag_describes_the_load')),
     Scenario('firmware', plan=('fw',)),
     Scenario('tour', plan=('fw', 'l', 's'), in_check=False),
     # Control for the judge itself: a hop to a kernel image that is not
@@ -361,7 +374,7 @@ def run_scenario(scn):
     stop_on = re.compile(scn.expect_serial) if scn.expect_serial else None
     return boot(scn.name, scn.append(), timeout, smp=scn.smp, mem=scn.mem,
                 allow_reset='fw' in scn.plan, machine=scn.machine, stop_on=stop_on,
-                kernel=scn.kernel)
+                kernel=scn.kernel, initrd=scn.initrd)
 
 
 # --------------------------------------------------------------------------
@@ -527,6 +540,10 @@ def check_scenarios(results, scenarios):
         if missing:
             results.add('SKIP', f'scenario {scn.name}',
                         'the test kernel is built without ' + ', '.join(missing))
+            continue
+        if not scn.initrd.exists():
+            results.add('SKIP', f'scenario {scn.name}',
+                        f'no {scn.initrd.name}: Debian\'s kernels could not be fetched')
             continue
         result = run_scenario(scn)
         why = judge(scn, result)

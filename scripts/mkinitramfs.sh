@@ -6,12 +6,17 @@
 # the kernels a scenario may kexec into.  The archive is written with the
 # base tree's gen_init_cpio, so no root privileges are needed for /dev nodes.
 #
-#   mkinitramfs.sh OUTPUT.cpio.gz
+#   mkinitramfs.sh OUTPUT.cpio.gz [--debian]
+#
+# --debian also adds Debian's kernels from build/debian/ (see
+# fetch-debian-kernels.sh) as /boot/bzImage-debian*, for the one scenario
+# that boots them; the other scenarios use the smaller archive.
 
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-output=${1:?usage: mkinitramfs.sh OUTPUT.cpio.gz}
+output=${1:?usage: mkinitramfs.sh OUTPUT.cpio.gz [--debian]}
+with_debian=${2:-}
 build=$top/build
 gen_init_cpio=$build/host/gen_init_cpio
 list=$output.list
@@ -53,6 +58,11 @@ done
 add_file /boot/bzImage "$top/out/x86_64/bzImage" 0644
 if [[ -f $top/out/baseline-x86_64/bzImage ]]; then
 	add_file /boot/bzImage-baseline "$top/out/baseline-x86_64/bzImage" 0644
+fi
+if [[ $with_debian == --debian ]]; then
+	for k in "$build"/debian/bzImage-debian*; do
+		[[ $k == *.pkg ]] || add_file "/boot/$(basename "$k")" "$k" 0644
+	done
 fi
 if [[ -d $build/guest-bin ]]; then
 	for prog in "$build"/guest-bin/*; do
