@@ -283,6 +283,23 @@ SCENARIOS = [
                          'file.on_crash_without_crash_dump_is_einval',
                          'file.truncated_kernel_is_enoexec',
                          'file.debug_flag_describes_the_load')),
+    # crashkernel= in its forms: the region must show in /proc/iomem.
+    Scenario('crashkernel-size', extra='crashkernel=64M', needs=('CONFIG_CRASH_RESERVE',),
+             console_shows=(r'ktest: crash kernel [0-9a-f]+-[0-9a-f]+ 64 MiB',)),
+    Scenario('crashkernel-offset', extra='crashkernel=32M@256M',
+             needs=('CONFIG_CRASH_RESERVE',),
+             console_shows=(r'ktest: crash kernel 10000000-11ffffff 32 MiB',)),
+    Scenario('crashkernel-range', extra='crashkernel=128M-1G:48M,1G-:96M',
+             needs=('CONFIG_CRASH_RESERVE',),
+             console_shows=(r'ktest: crash kernel [0-9a-f]+-[0-9a-f]+ 48 MiB',)),
+    Scenario('crashkernel-high', extra='crashkernel=128M,high crashkernel=32M,low',
+             mem='3G', machine='q35', needs=('CONFIG_CRASH_RESERVE',),
+             console_shows=(r'ktest: crash kernel 1[0-9a-f]{8}-[0-9a-f]+ 128 MiB',
+                            r'ktest: crash kernel [0-9a-f]{1,8}-[0-9a-f]{1,8} 32 MiB')),
+    # An offset where there is no RAM: nothing is reserved, and it says so.
+    Scenario('crashkernel-no-ram', extra='crashkernel=32M@3G', needs=('CONFIG_CRASH_RESERVE',),
+             console_shows=(r'crashkernel: 0xc0000000-0xc1ffffff is not free RAM',
+                            r'ktest: crash kernel none')),
     Scenario('firmware', plan=('fw',)),
     Scenario('tour', plan=('fw', 'l', 's'), in_check=False),
     # Control for the judge itself: a hop to a kernel image that is not
