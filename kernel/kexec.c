@@ -80,6 +80,14 @@ static int kexec_build_and_install(struct kimage **slot, unsigned long entry,
 	if (ret)
 		return ret;
 
+	/*
+	 * A crash image is written straight into the reservation, where the
+	 * one loaded now lives: that one goes first.  A request refused by
+	 * the checks above has left it in place.
+	 */
+	if (type == KEXEC_TYPE_CRASH)
+		kimage_destroy(kexec_install(slot, NULL));
+
 	image = kimage_create(entry, type, segments, nr_segments);
 	if (!image)
 		return -ENOMEM;

@@ -67,23 +67,21 @@ extern note_buf_t __percpu *crash_notes;
 /*
  * Flags kexec_load() accepts.  PRESERVE_CONTEXT (kexec jump) is not
  * implemented, so it is refused like any unknown flag.  ON_CRASH needs the
- * crash dump support to have a slot to load into.
+ * crash dump support to have a slot to load into.  The crash hotplug flags
+ * are refused: the ELF core header is never rewritten here.
  */
 #ifdef CONFIG_CRASH_DUMP
-#define KEXEC_FLAGS	(KEXEC_ON_CRASH | KEXEC_UPDATE_ELFCOREHDR | \
-			 KEXEC_CRASH_HOTPLUG_SUPPORT)
+#define KEXEC_FLAGS	KEXEC_ON_CRASH
 #else
 #define KEXEC_FLAGS	0UL
 #endif
 
-/* Flags kexec_file_load() accepts; the same rule for ON_CRASH. */
-#ifdef CONFIG_CRASH_DUMP
-#define KEXEC_FILE_FLAGS	(KEXEC_FILE_UNLOAD | KEXEC_FILE_ON_CRASH | \
-				 KEXEC_FILE_NO_INITRAMFS | KEXEC_FILE_DEBUG)
-#else
+/*
+ * Flags kexec_file_load() accepts.  ON_CRASH is refused until kexec_file
+ * can build a crash image (ELF core headers, the capture memory map).
+ */
 #define KEXEC_FILE_FLAGS	(KEXEC_FILE_UNLOAD | KEXEC_FILE_NO_INITRAMFS | \
 				 KEXEC_FILE_DEBUG)
-#endif
 
 /*
  * struct kexec_segment - one piece of an image, as the kernel keeps it.
@@ -136,6 +134,7 @@ struct kimage {
 	 */
 	unsigned long claimed;
 	bool kernel_sources;	/* [K] segment sources are kbuf, not buf */
+	phys_addr_t reserved_next;	/* [K] crash image: next control page below */
 
 	struct list_head pages;		/* [K] every page the image owns */
 	struct list_head parked;	/* [K] allocated, but inside a destination */

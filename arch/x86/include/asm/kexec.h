@@ -31,6 +31,7 @@
 #include <linux/types.h>
 #include <asm/page.h>
 #include <asm/ptrace.h>
+#include <asm/segment.h>
 
 struct kimage;
 
@@ -58,6 +59,53 @@ extern const unsigned char relocate_kernel_end[];
 
 #ifdef CONFIG_CRASH_DUMP
 void kdump_nmi_shootdown_cpus(void);
+
+#define KEXEC_REG_SLOT(reg, field) \
+	"movq %%" #reg ", %c[" #field "](%[regs])\n\t"
+
+/*
+ * Fill @regs with the caller's registers, for a crash dump started by
+ * panic(), which has no exception frame to offer.
+ */
+static __always_inline void kexec_capture_regs(struct pt_regs *regs)
+{
+	asm volatile(KEXEC_REG_SLOT(rax, ax) KEXEC_REG_SLOT(rbx, bx)
+		     KEXEC_REG_SLOT(rcx, cx) KEXEC_REG_SLOT(rdx, dx)
+		     KEXEC_REG_SLOT(rsi, si) KEXEC_REG_SLOT(rdi, di)
+		     KEXEC_REG_SLOT(rbp, bp) KEXEC_REG_SLOT(rsp, sp)
+		     KEXEC_REG_SLOT(r8, r8) KEXEC_REG_SLOT(r9, r9)
+		     KEXEC_REG_SLOT(r10, r10) KEXEC_REG_SLOT(r11, r11)
+		     KEXEC_REG_SLOT(r12, r12) KEXEC_REG_SLOT(r13, r13)
+		     KEXEC_REG_SLOT(r14, r14) KEXEC_REG_SLOT(r15, r15)
+		     "pushfq\n\t"
+		     "popq %c[flags](%[regs])\n\t"
+		     "leaq (%%rip), %%rax\n\t"
+		     "movq %%rax, %c[ip](%[regs])"
+		     :
+		     : [regs] "r" (regs),
+		       [ax] "i" (offsetof(struct pt_regs, ax)),
+		       [bx] "i" (offsetof(struct pt_regs, bx)),
+		       [cx] "i" (offsetof(struct pt_regs, cx)),
+		       [dx] "i" (offsetof(struct pt_regs, dx)),
+		       [si] "i" (offsetof(struct pt_regs, si)),
+		       [di] "i" (offsetof(struct pt_regs, di)),
+		       [bp] "i" (offsetof(struct pt_regs, bp)),
+		       [sp] "i" (offsetof(struct pt_regs, sp)),
+		       [r8] "i" (offsetof(struct pt_regs, r8)),
+		       [r9] "i" (offsetof(struct pt_regs, r9)),
+		       [r10] "i" (offsetof(struct pt_regs, r10)),
+		       [r11] "i" (offsetof(struct pt_regs, r11)),
+		       [r12] "i" (offsetof(struct pt_regs, r12)),
+		       [r13] "i" (offsetof(struct pt_regs, r13)),
+		       [r14] "i" (offsetof(struct pt_regs, r14)),
+		       [r15] "i" (offsetof(struct pt_regs, r15)),
+		       [flags] "i" (offsetof(struct pt_regs, flags)),
+		       [ip] "i" (offsetof(struct pt_regs, ip))
+		     : "rax", "memory");
+	regs->cs = __KERNEL_CS;
+	regs->ss = __KERNEL_DS;
+	regs->orig_ax = -1;
+}
 #endif
 
 #endif /* __ASSEMBLY__ */
