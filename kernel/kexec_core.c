@@ -166,9 +166,29 @@ static struct ctl_table kexec_sysctls[] = {
 	},
 };
 
+#ifdef CONFIG_KEXEC_PANIC_TEST
+/* Test knob: panic in the middle of the next kexec reboot. */
+static int kexec_test_panic_in_reboot;
+
+static struct ctl_table kexec_test_sysctls[] = {
+	{
+		.procname	= "kexec_test_panic_in_reboot",
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.data		= &kexec_test_panic_in_reboot,
+		.maxlen		= sizeof(kexec_test_panic_in_reboot),
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= SYSCTL_ONE,
+	},
+};
+#endif
+
 static int __init kexec_policy_init(void)
 {
 	register_sysctl_init("kernel", kexec_sysctls);
+#ifdef CONFIG_KEXEC_PANIC_TEST
+	register_sysctl_init("kernel", kexec_test_sysctls);
+#endif
 	return 0;
 }
 late_initcall(kexec_policy_init);
@@ -255,6 +275,12 @@ int kexec_validate_segments(const struct kexec_segment *segments,
  * ===================================================================
  */
 
+/* Crash images are staged in, and take their control pages from, the reservation. */
+static bool kimage_in_reservation(const struct kimage *image)
+{
+	return IS_ENABLED(CONFIG_CRASH_DUMP) && image->type == KEXEC_TYPE_CRASH;
+}
+
 static bool kimage_is_destination(const struct kimage *image, phys_addr_t addr)
 {
 	unsigned long i;
@@ -267,6 +293,37 @@ static bool kimage_is_destination(const struct kimage *image, phys_addr_t addr)
 	}
 	return false;
 }
+
+#ifdef CONFIG_CRASH_DUMP
+/*
+ * A crash image lives entirely in the crashkernel= reservation: the rest of
+ * memory belongs to a kernel that has just failed.  Its control pages are
+ * taken from the top of the reservation down, around the segments, and are
+ * not freed: the reservation is never given to the page allocator.
+ */
+static struct page *kimage_alloc_reserved_page(struct kimage *image, gfp_t gfp)
+{
+	phys_addr_t addr;
+
+	if (!image->reserved_next)
+		image->reserved_next = crashk_res.end + 1;
+	for (addr = image->reserved_next; addr >= crashk_res.start + PAGE_SIZE;) {
+		addr -= PAGE_SIZE;
+		if (kimage_is_destination(image, addr))
+			continue;
+		image->reserved_next = addr;
+		if (gfp & __GFP_ZERO)
+			clear_page(phys_to_virt(addr));
+		return pfn_to_page(PHYS_PFN(addr));
+	}
+	return NULL;
+}
+#else
+static struct page *kimage_alloc_reserved_page(struct kimage *image, gfp_t gfp)
+{
+	return NULL;
+}
+#endif
 
 /**
  * kimage_alloc_safe_page() - allocate a page that survives the moves
@@ -285,6 +342,8 @@ struct page *kimage_alloc_safe_page(struct kimage *image, gfp_t gfp)
 	struct page *page;
 
 	kexec_assert_locked();
+	if (kimage_in_reservation(image))
+		return kimage_alloc_reserved_page(image, gfp);
 	for (;;) {
 		page = alloc_page(gfp | __GFP_NORETRY | __GFP_NOWARN);
 		if (!page)
@@ -392,7 +451,11 @@ static int kimage_copy_source(const struct kimage *image,
 	return copy_from_user(to, seg->buf + offset, len) ? -EFAULT : 0;
 }
 
-/* A claimed segment is written in place, a megabyte at a time. */
+/*
+ * A claimed segment, or any segment of a crash image (whose destinations
+ * are in the reservation, which nothing else uses), is written in place,
+ * a megabyte at a time.
+ */
 static int kimage_fill_claimed(struct kimage *image,
 			       const struct kexec_segment *seg)
 {
@@ -437,7 +500,7 @@ int kimage_stage_segment(struct kimage *image, unsigned int index)
 	unsigned long offset;
 	int ret;
 
-	if (image->claimed & BIT(index))
+	if (image->claimed & BIT(index) || kimage_in_reservation(image))
 		return kimage_fill_claimed(image, seg);
 
 	for (offset = 0; offset < seg->memsz; offset += PAGE_SIZE) {
@@ -588,5 +651,9 @@ int kernel_kexec(void)
 		return -EINVAL;
 	}
 	kexec_quiesce();
+#ifdef CONFIG_KEXEC_PANIC_TEST
+	if (READ_ONCE(kexec_test_panic_in_reboot))
+		panic("kexec test: panic during the kexec reboot");
+#endif
 	machine_kexec(kexec_image);
 }

@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Crash dumps: leaving a failed kernel for the capture kernel.
+ *
+ * A crash image is loaded like any kexec image (KEXEC_ON_CRASH), into the
+ * crashkernel= reservation (crash_reserve.c), and waits in
+ * kexec_crash_image.  When the kernel panics, or oopses in a way that will
+ * panic, __crash_kexec() starts it:
+ *
+ *   1. record this CPU's registers and the vmcoreinfo note;
+ *   2. machine_crash_shutdown(): the architecture stops the other CPUs
+ *      (recording theirs) and quiets the interrupt hardware, but shuts no
+ *      device down, since drivers may be what failed;
+ *   3. machine_kexec() into the image, as for a normal kexec.
+ *
+ * The capture kernel finds the registers as ELF notes through the ELF core
+ * header the loader built, which points at each CPU's crash_notes buffer
+ * (their physical addresses are in /sys/devices/system/cpu/cpuN/crash_notes).
+ *
+ * Constraints
+ * -----------
+ * __crash_kexec() runs in panic context, perhaps in NMI, with the rest of
+ * the kernel in an unknown state: no locks but a try of the kexec lock, no
+ * allocation, no sleeping.
+ */
+
+#define pr_fmt(fmt)	"crash: " fmt
+
+#include <linux/crash_core.h>
+#include <linux/elfcore.h>
+#include <linux/kexec.h>
+#include <linux/memblock.h>
+#include <linux/mm.h>
+#include <linux/panic.h>
+#include <linux/percpu.h>
+#include <linux/reboot.h>
+#include <linux/sched.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+#include <linux/vmcore_info.h>
+
+#include "kexec_internal.h"
+
+/* One ELF note per CPU, written when the CPU is stopped for a dump. */
+note_buf_t __percpu *crash_notes;
+
+static int __init crash_notes_alloc(void)
+{
+	/* The capture kernel reads each buffer as one physical range. */
+	crash_notes = __alloc_percpu(sizeof(note_buf_t),
+				     roundup_pow_of_two(sizeof(note_buf_t)));
+	if (!crash_notes)
+		pr_warn("no memory for CPU notes: dumps will lack registers\n");
+	return 0;
+}
+subsys_initcall(crash_notes_alloc);
+
+/**
+ * kexec_crash_loaded() - is there a crash image to start on panic?
+ *
+ * Context: any.
+ * Return: 1 or 0.
+ */
+int kexec_crash_loaded(void)
+{
+	return !!READ_ONCE(kexec_crash_image);
+}
+
+/**
+ * kexec_should_crash() - will this oops end in a panic anyway?
+ * @p: the task that oopsed
+ *
+ * If so, and a crash image is loaded, the oops path starts it at once, with
+ * the registers of the oops rather than those of panic().
+ *
+ * Context: oops path.
+ * Return: non-zero to crash now.
+ */
+int kexec_should_crash(struct task_struct *p)
+{
+	if (!kexec_crash_loaded())
+		return 0;
+	/* The same cases in which the oops path would go on to panic(). */
+	return in_interrupt() || !p->pid || is_global_init(p) || panic_on_oops;
+}
+
+/**
+ * crash_save_cpu() - record a CPU's registers for the capture kernel
+ * @regs: the registers, as the CPU stopped
+ * @cpu:  which CPU; its crash_notes buffer receives an NT_PRSTATUS note
+ *
+ * Context: panic or NMI context, on @cpu.
+ */
+void crash_save_cpu(struct pt_regs *regs, int cpu)
+{
+	struct elf_prstatus status;
+	u32 *note;
+
+	if (cpu < 0 || cpu >= nr_cpu_ids || !crash_notes)
+		return;
+	memset(&status, 0, sizeof(status));
+	status.common.pr_pid = current->pid;
+	elf_core_copy_regs(&status.pr_reg, regs);
+
+	note = (u32 *)per_cpu_ptr(crash_notes, cpu);
+	note = append_elf_note(note, CRASH_CORE_NOTE_NAME, NT_PRSTATUS,
+			       &status, sizeof(status));
+	final_note(note);
+}
+
+/**
+ * __crash_kexec() - start the crash image, if there is one
+ * @regs: registers at the failure, or NULL to take the caller's
+ *
+ * A loader holding the kexec lock may be changing the crash slot, so then
+ * nothing happens.  A kexec reboot holding it is different: it changes no
+ * image, and after a panic it will never finish.  Starting the crash image
+ * then is safe and is the only way the machine gets anywhere, so a panic
+ * during a kexec reboot is dumped like any other (kexec_in_progress tells
+ * the two holders apart; it is set under the lock and never cleared).
+ *
+ * Returns only when nothing was started.
+ *
+ * Context: panic context, interrupts possibly off, possibly in NMI.
+ */
+void __noclone __crash_kexec(struct pt_regs *regs)
+{
+	struct pt_regs here;
+	bool locked = kexec_trylock();
+
+	if (!locked && !READ_ONCE(kexec_in_progress))
+		return;
+	if (kexec_crash_image) {
+		if (regs)
+			here = *regs;
+		else
+			kexec_capture_regs(&here);
+		crash_save_vmcoreinfo();
+		machine_crash_shutdown(&here);
+		machine_kexec(kexec_crash_image);
+	}
+	if (locked)
+		kexec_unlock();
+}
+
+/**
+ * crash_kexec() - __crash_kexec() from outside panic()
+ * @regs: registers at the failure
+ *
+ * Claims the panic CPU first, as panic() does, so that a panic on another
+ * CPU cannot run the crash path at the same time.
+ *
+ * Context: oops path.
+ */
+void crash_kexec(struct pt_regs *regs)
+{
+	if (!panic_try_start())
+		return;
+	__crash_kexec(regs);
+	/* No crash image after all: let a later panic() run. */
+	panic_reset();
+}
+
+/**
+ * crash_get_memory_size() - bytes in the crashkernel= reservation
+ *
+ * Context: process context.
+ * Return: the size, 0 when nothing is reserved, or -EBUSY.
+ */
+ssize_t crash_get_memory_size(void)
+{
+	ssize_t size = 0;
+
+	if (!kexec_trylock())
+		return -EBUSY;
+	if (crashk_res.end)
+		size = resource_size(&crashk_res);
+	kexec_unlock();
+	return size;
+}
+
+/* Give [start, end] of the reservation to the page allocator. */
+static void crash_release(phys_addr_t start, phys_addr_t end)
+{
+	unsigned long pfn;
+
+	for (pfn = PHYS_PFN(start); pfn <= PHYS_PFN(end); pfn++)
+		free_reserved_page(pfn_to_page(pfn));
+}
+
+/**
+ * crash_shrink_memory() - give the end of the reservation back
+ * @new_size: bytes to keep, rounded down to whole pages; 0 keeps none
+ *
+ * Only while no crash image is loaded.
+ *
+ * Context: process context.
+ * Return: 0, -EINVAL when @new_size is larger than the reservation, or
+ * -EBUSY while a crash image is loaded or the kexec lock is held.
+ */
+int crash_shrink_memory(unsigned long new_size)
+{
+	phys_addr_t start, old_end;
+	int ret = 0;
+
+	if (!kexec_trylock())
+		return -EBUSY;
+	if (kexec_crash_image) {
+		ret = -EBUSY;
+		goto out;
+	}
+	new_size = PAGE_ALIGN_DOWN(new_size);
+	if (!crashk_res.end) {
+		ret = new_size ? -EINVAL : 0;
+		goto out;
+	}
+	if (new_size > resource_size(&crashk_res)) {
+		ret = -EINVAL;
+		goto out;
+	}
+	if (new_size == resource_size(&crashk_res))
+		goto out;
+
+	start = crashk_res.start;
+	old_end = crashk_res.end;
+	if (new_size) {
+		crashk_res.end = start + new_size - 1;
+	} else {
+		release_resource(&crashk_res);
+		crashk_res.start = 0;
+		crashk_res.end = 0;
+	}
+	crash_release(start + new_size, old_end);
+	pr_info("reservation shrunk to %lu MiB\n", new_size >> 20);
+out:
+	kexec_unlock();
+	return ret;
+}
