@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Crash images and the crashkernel= reservation, from user space.
+ *
+ * Needs a kernel booted with crashkernel=64M (the selftests-crash boot).
+ * What is checked: the reservation in /proc/iomem and
+ * /sys/kernel/kexec_crash_size, loading and unloading a crash image with
+ * kexec_load(KEXEC_ON_CRASH) and /sys/kernel/kexec_crash_loaded, the errno
+ * of segments outside the reservation (with the loaded crash image kept),
+ * kexec_file_load(KEXEC_FILE_ON_CRASH), and shrinking the reservation by
+ * writing kexec_crash_size.  The crash image is never started.
+ *
+ * The tests run in order and the last ones give the reservation away:
+ * run this program in a boot of its own.
+ */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/kexec.h>
+
+#include "../kselftest_harness.h"
+#include "kexec_util.h"
+
+#define PAGE		4096UL
+#define CRASH_SIZE	"/sys/kernel/kexec_crash_size"
+#define CRASH_LOADED	"/sys/kernel/kexec_crash_loaded"
+#define RESERVED	(64UL << 20)
+
+static char payload[PAGE];
+
+/* The "Crash kernel" region of /proc/iomem; false when there is none. */
+static bool crash_region(unsigned long long *start, unsigned long long *end)
+{
+	char line[256];
+	bool found = false;
+	FILE *f = fopen("/proc/iomem", "r");
+
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f))
+		found = strstr(line, ": Crash kernel") &&
+			sscanf(line, " %llx-%llx", start, end) == 2;
+	fclose(f);
+	return found;
+}
+
+static int load_crash_page(unsigned long dest)
+{
+	struct kexec_segment seg = {
+		.buf = payload, .bufsz = PAGE,
+		.mem = (void *)dest, .memsz = PAGE,
+	};
+
+	return kexec_load_errno(dest, 1, &seg, KEXEC_ON_CRASH);
+}
+
+static int unload_crash(void)
+{
+	return kexec_load_errno(0, 0, NULL, KEXEC_ON_CRASH);
+}
+
+/* Write @value to kexec_crash_size: 0 or the errno. */
+static int shrink_to(unsigned long value)
+{
+	char text[32];
+	int fd, len, err = 0;
+
+	fd = open(CRASH_SIZE, O_WRONLY);
+	if (fd < 0)
+		return errno;
+	len = snprintf(text, sizeof(text), "%lu", value);
+	if (write(fd, text, len) != len)
+		err = errno;
+	close(fd);
+	return err;
+}
+
+FIXTURE(reserved) {
+	unsigned long long start, end;
+};
+
+FIXTURE_SETUP(reserved)
+{
+	if (geteuid())
+		SKIP(return, "needs root");
+	if (access(CRASH_SIZE, F_OK))
+		SKIP(return, "no crash dump support");
+	if (!crash_region(&self->start, &self->end))
+		SKIP(return, "no crashkernel= reservation");
+}
+
+FIXTURE_TEARDOWN(reserved)
+{
+	unload_crash();
+}
+
+TEST_F(reserved, reservation_is_in_iomem_and_sysfs)
+{
+	EXPECT_EQ(RESERVED, self->end - self->start + 1);
+	EXPECT_EQ((long)RESERVED, read_number(CRASH_SIZE));
+	EXPECT_EQ(0, read_number(CRASH_LOADED));
+}
+
+TEST_F(reserved, load_and_unload_a_crash_image)
+{
+	ASSERT_EQ(0, load_crash_page(self->start));
+	EXPECT_EQ(1, read_number(CRASH_LOADED));
+	/* The reboot image is a different slot. */
+	EXPECT_EQ(0, read_number("/sys/kernel/kexec_loaded"));
+	/* Reloading replaces it. */
+	EXPECT_EQ(0, load_crash_page(self->end + 1 - PAGE));
+	EXPECT_EQ(1, read_number(CRASH_LOADED));
+	EXPECT_EQ(0, unload_crash());
+	EXPECT_EQ(0, read_number(CRASH_LOADED));
+	EXPECT_EQ(0, unload_crash());
+}
+
+TEST_F(reserved, segment_outside_the_reservation_is_eaddrnotavail)
+{
+	ASSERT_EQ(0, load_crash_page(self->start));
+	EXPECT_EQ(EADDRNOTAVAIL, load_crash_page(self->end + 1));
+	if (self->start >= PAGE)
+		EXPECT_EQ(EADDRNOTAVAIL, load_crash_page(self->start - PAGE));
+	/* A refused request leaves the loaded crash image alone. */
+	EXPECT_EQ(1, read_number(CRASH_LOADED));
+}
+
+TEST_F(reserved, segment_straddling_the_end_is_eaddrnotavail)
+{
+	struct kexec_segment seg = {
+		.buf = payload, .bufsz = PAGE,
+		.mem = (void *)(unsigned long)(self->end + 1 - PAGE),
+		.memsz = 2 * PAGE,
+	};
+
+	EXPECT_EQ(EADDRNOTAVAIL, kexec_load_errno(self->end + 1 - PAGE, 1, &seg,
+						  KEXEC_ON_CRASH));
+	EXPECT_EQ(0, read_number(CRASH_LOADED));
+}
+
+TEST_F(reserved, bad_crash_segments_keep_upstream_errno)
+{
+	struct kexec_segment segs[2] = {
+		{ .buf = payload, .bufsz = PAGE,
+		  .mem = (void *)(unsigned long)self->start, .memsz = PAGE },
+		{ .buf = payload, .bufsz = PAGE,
+		  .mem = (void *)(unsigned long)self->start, .memsz = PAGE },
+	};
+
+	/* Overlap is checked before the window. */
+	EXPECT_EQ(EINVAL, kexec_load_errno(self->start, 2, segs, KEXEC_ON_CRASH));
+	segs[1].mem = (void *)(unsigned long)(self->start + 1);
+	EXPECT_EQ(EADDRNOTAVAIL, kexec_load_errno(self->start, 2, segs,
+						  KEXEC_ON_CRASH));
+	EXPECT_EQ(0, read_number(CRASH_LOADED));
+}
+
+TEST_F(reserved, kexec_file_on_crash_is_einval)
+{
+	int fd = open(getenv("KEXEC_TEST_KERNEL") ?: "/boot/bzImage", O_RDONLY);
+
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(EINVAL, kexec_file_load_errno(fd, -1, 0, NULL,
+						KEXEC_FILE_ON_CRASH |
+						KEXEC_FILE_NO_INITRAMFS));
+	close(fd);
+	EXPECT_EQ(0, read_number(CRASH_LOADED));
+}
+
+TEST_F(reserved, shrinking_while_loaded_is_ebusy)
+{
+	ASSERT_EQ(0, load_crash_page(self->start));
+	EXPECT_EQ(EBUSY, shrink_to(RESERVED / 2));
+	EXPECT_EQ((long)RESERVED, read_number(CRASH_SIZE));
+}
+
+TEST_F(reserved, growing_is_einval)
+{
+	EXPECT_EQ(EINVAL, shrink_to(RESERVED + PAGE));
+	EXPECT_EQ((long)RESERVED, read_number(CRASH_SIZE));
+	/* The same size is not a change, and not an error. */
+	EXPECT_EQ(0, shrink_to(RESERVED));
+}
+
+/* Runs late: from here on the reservation is smaller. */
+TEST_F(reserved, shrinking_gives_memory_back)
+{
+	unsigned long long start, end;
+
+	ASSERT_EQ(0, shrink_to(RESERVED / 2));
+	EXPECT_EQ((long)RESERVED / 2, read_number(CRASH_SIZE));
+	ASSERT_TRUE(crash_region(&start, &end));
+	EXPECT_EQ(self->start, start);
+	EXPECT_EQ(RESERVED / 2, end - start + 1);
+	/* What is left still takes a crash image, what went does not. */
+	EXPECT_EQ(0, load_crash_page(start));
+	EXPECT_EQ(EADDRNOTAVAIL, load_crash_page(end + 1));
+}
+
+/* Runs last: the reservation is gone. */
+TEST_F(reserved, shrinking_to_zero_releases_it)
+{
+	unsigned long long start, end;
+
+	ASSERT_EQ(0, shrink_to(0));
+	EXPECT_EQ(0, read_number(CRASH_SIZE));
+	EXPECT_FALSE(crash_region(&start, &end));
+	EXPECT_EQ(EADDRNOTAVAIL, load_crash_page(self->start));
+}
+
+TEST_HARNESS_MAIN
