@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Build the guest initramfs: busybox-static, Debian's kexec-tools with the
-# shared libraries it links, our static test programs, the scenario init and
-# the kernels a scenario may kexec into.  The archive is written with the
+# Build the guest initramfs: busybox-static, Debian's kexec-tools and
+# makedumpfile with the shared libraries they link, our static test
+# programs, the scenario init and the kernels a scenario may kexec into.  The archive is written with the
 # base tree's gen_init_cpio, so no root privileges are needed for /dev nodes.
 #
 #   mkinitramfs.sh OUTPUT.cpio.gz [--debian]
@@ -48,12 +48,22 @@ entries+=("nod /dev/console 0600 0 0 c 5 1")
 add_file /init "$top/scripts/guest/init" 0755
 add_file /bin/busybox /bin/busybox 0755
 
-kexec_bin=$(command -v kexec || echo /usr/sbin/kexec)
-add_file /sbin/kexec "$kexec_bin" 0755
-# ldd prints "name => /path (addr)" or "/path (addr)"; take every absolute path.
-for lib in $(ldd "$kexec_bin" | grep -o '/[^ ]*'); do
-	add_file "$lib" "$(readlink -f "$lib")" 0755
-done
+# add_program NAME BINARY: a dynamically linked Debian program and the
+# shared libraries it needs (ldd prints "name => /path (addr)" or
+# "/path (addr)"; every absolute path is one), each library once.
+declare -A libs=()
+add_program() {
+	add_file "$1" "$2" 0755
+	for lib in $(ldd "$2" | grep -o '/[^ ]*'); do
+		[[ -n ${libs[$lib]:-} ]] && continue
+		libs[$lib]=1
+		add_file "$lib" "$(readlink -f "$lib")" 0755
+	done
+}
+
+add_program /sbin/kexec "$(command -v kexec || echo /usr/sbin/kexec)"
+# The capture kernel of the crash scenarios writes and reads a dump.
+add_program /usr/bin/makedumpfile "$(command -v makedumpfile || echo /usr/bin/makedumpfile)"
 
 add_file /boot/bzImage "$top/out/x86_64/bzImage" 0644
 if [[ -f $top/out/baseline-x86_64/bzImage ]]; then

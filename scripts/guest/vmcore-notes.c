@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmcore-notes - count the CPU register notes of a crash dump.
+ *
+ *   vmcore-notes [/proc/vmcore]
+ *
+ * Prints "prstatus N": the NT_PRSTATUS notes named "CORE" in the PT_NOTE
+ * segments of the ELF file, one for each CPU whose registers the crashed
+ * kernel saved.  Exits 1 when the file is not a 64-bit ELF core.
+ */
+
+#include <elf.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static int read_at(int fd, void *buf, size_t len, off_t off)
+{
+	return pread(fd, buf, len, off) == (ssize_t)len ? 0 : -1;
+}
+
+static unsigned int count_notes(const unsigned char *p, size_t len)
+{
+	unsigned int found = 0;
+	size_t at = 0;
+
+	while (at + sizeof(Elf64_Nhdr) <= len) {
+		const Elf64_Nhdr *n = (const void *)(p + at);
+		size_t name = (n->n_namesz + 3) & ~3UL;
+		size_t desc = (n->n_descsz + 3) & ~3UL;
+
+		if (!n->n_namesz)
+			break;
+		if (n->n_type == NT_PRSTATUS && n->n_namesz == 5 &&
+		    !memcmp(p + at + sizeof(*n), "CORE", 5))
+			found++;
+		at += sizeof(*n) + name + desc;
+	}
+	return found;
+}
+
+int main(int argc, char **argv)
+{
+	const char *path = argc > 1 ? argv[1] : "/proc/vmcore";
+	unsigned int i, found = 0;
+	Elf64_Ehdr eh;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0 || read_at(fd, &eh, sizeof(eh), 0) ||
+	    memcmp(eh.e_ident, ELFMAG, SELFMAG) || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
+	    eh.e_type != ET_CORE) {
+		fprintf(stderr, "%s: not a 64-bit ELF core\n", path);
+		return 1;
+	}
+	for (i = 0; i < eh.e_phnum; i++) {
+		Elf64_Phdr ph;
+		unsigned char *buf;
+
+		if (read_at(fd, &ph, sizeof(ph), eh.e_phoff + i * sizeof(ph)))
+			return 1;
+		if (ph.p_type != PT_NOTE || !ph.p_filesz || ph.p_filesz > (1 << 24))
+			continue;
+		buf = malloc(ph.p_filesz);
+		if (!buf || read_at(fd, buf, ph.p_filesz, ph.p_offset))
+			return 1;
+		found += count_notes(buf, ph.p_filesz);
+		free(buf);
+	}
+	printf("prstatus %u\n", found);
+	return 0;
+}
