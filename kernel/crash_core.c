@@ -27,6 +27,7 @@
 #define pr_fmt(fmt)	"crash: " fmt
 
 #include <linux/crash_core.h>
+#include <linux/elf.h>
 #include <linux/elfcore.h>
 #include <linux/kexec.h>
 #include <linux/memblock.h>
@@ -38,6 +39,7 @@
 #include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/vmcore_info.h>
+#include <asm/sections.h>
 
 #include "kexec_internal.h"
 
@@ -236,3 +238,125 @@ out:
 	kexec_unlock();
 	return ret;
 }
+
+#ifdef CONFIG_KEXEC_FILE
+/**
+ * crash_elfcorehdr_size() - bytes of ELF core header for @nr_ram ranges
+ * @nr_ram: ranges of old memory to describe
+ *
+ * Context: process context.
+ * Return: the size crash_elfcorehdr() needs.
+ */
+size_t crash_elfcorehdr_size(unsigned int nr_ram)
+{
+	/* A note per CPU, the vmcoreinfo note, the kernel image, the RAM. */
+	return sizeof(struct elf64_hdr) +
+	       (num_possible_cpus() + 2 + nr_ram) * sizeof(struct elf64_phdr);
+}
+
+static struct elf64_phdr *crash_phdr(struct elf64_phdr *ph, u32 type,
+				     u64 paddr, u64 vaddr, u64 size)
+{
+	ph->p_type = type;
+	ph->p_flags = type == PT_LOAD ? PF_R | PF_W | PF_X : 0;
+	ph->p_offset = paddr;
+	ph->p_paddr = paddr;
+	ph->p_vaddr = vaddr;
+	ph->p_filesz = size;
+	ph->p_memsz = size;
+	return ph + 1;
+}
+
+/**
+ * crash_elfcorehdr() - the ELF core header the capture kernel reads
+ * @buf:    crash_elfcorehdr_size(@nr_ram) zeroed bytes
+ * @ram:    old memory to dump, inclusive ranges
+ * @nr_ram: entries in @ram
+ *
+ * For kexec_file_load(KEXEC_FILE_ON_CRASH), which builds what kexec-tools
+ * builds for kexec_load(): an ELF core file header whose PT_NOTE segments
+ * are each CPU's crash_notes buffer and the vmcoreinfo note, and whose
+ * PT_LOAD segments are the kernel image (at its link address) and RAM (at
+ * its direct map address).  A segment's file offset is its physical
+ * address: /proc/vmcore in the capture kernel reads old memory there.
+ *
+ * Context: process context.
+ */
+void crash_elfcorehdr(void *buf, const struct range *ram, unsigned int nr_ram)
+{
+	struct elf64_hdr *eh = buf;
+	struct elf64_phdr *ph = buf + sizeof(*eh);
+	unsigned int cpu, i;
+
+	memcpy(eh->e_ident, ELFMAG, SELFMAG);
+	eh->e_ident[EI_CLASS] = ELFCLASS64;
+	eh->e_ident[EI_DATA] = ELFDATA2LSB;
+	eh->e_ident[EI_VERSION] = EV_CURRENT;
+	eh->e_ident[EI_OSABI] = ELF_OSABI;
+	eh->e_type = ET_CORE;
+	eh->e_machine = ELF_ARCH;
+	eh->e_version = EV_CURRENT;
+	eh->e_phoff = sizeof(*eh);
+	eh->e_ehsize = sizeof(*eh);
+	eh->e_phentsize = sizeof(*ph);
+
+	for_each_possible_cpu(cpu) {
+		if (!crash_notes)
+			break;
+		ph = crash_phdr(ph, PT_NOTE,
+				per_cpu_ptr_to_phys(per_cpu_ptr(crash_notes, cpu)),
+				0, sizeof(note_buf_t));
+	}
+	ph = crash_phdr(ph, PT_NOTE, paddr_vmcoreinfo_note(), 0,
+			VMCOREINFO_NOTE_SIZE);
+	ph = crash_phdr(ph, PT_LOAD, __pa_symbol(_text), (unsigned long)_text,
+			_end - _text);
+	for (i = 0; i < nr_ram; i++)
+		ph = crash_phdr(ph, PT_LOAD, ram[i].start,
+				(unsigned long)__va(ram[i].start),
+				range_len(&ram[i]));
+	eh->e_phnum = ph - (struct elf64_phdr *)(buf + sizeof(*eh));
+}
+#endif /* CONFIG_KEXEC_FILE */
+
+#ifdef CONFIG_KEXEC_PANIC_TEST
+/*
+ * Test knob: write to the loaded crash image through the kernel's own
+ * mapping, as a wild pointer would.  The write must fault (the reservation
+ * is unmapped while it holds an image), and the oops then starts the intact
+ * crash image.
+ */
+static int crash_stray_write(const struct ctl_table *table, int write,
+			     void *buffer, size_t *lenp, loff_t *ppos)
+{
+	struct kimage *image = READ_ONCE(kexec_crash_image);
+	const struct kexec_segment *seg;
+	u8 *target;
+
+	if (!write)
+		return -EPERM;
+	if (!image || !image->nr_segments)
+		return -ENOENT;
+	seg = &image->segment[0];
+	target = phys_to_virt(seg->mem + seg->bufsz / 2);
+	pr_warn("test: writing into the crash image at %#lx\n",
+		seg->mem + seg->bufsz / 2);
+	WRITE_ONCE(*target, READ_ONCE(*target) ^ 0xff);
+	return -EIO;	/* reached only if the write went through */
+}
+
+static struct ctl_table crash_test_sysctls[] = {
+	{
+		.procname	= "kexec_test_stray_write",
+		.mode		= 0200,
+		.proc_handler	= crash_stray_write,
+	},
+};
+
+static int __init crash_test_init(void)
+{
+	register_sysctl_init("kernel", crash_test_sysctls);
+	return 0;
+}
+late_initcall(crash_test_init);
+#endif /* CONFIG_KEXEC_PANIC_TEST */

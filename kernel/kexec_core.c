@@ -603,13 +603,28 @@ void kimage_destroy(struct kimage *image)
  * @slot:  &kexec_image or &kexec_crash_image
  * @image: the staged image, or NULL to unload
  *
+ * While the crash slot holds an image, the crashkernel= reservation is
+ * protected (machine_kexec_protect_crash()).
+ *
  * Context: kexec lock held.
  * Return: the image that was in @slot before, for the caller to destroy.
  */
 struct kimage *kexec_install(struct kimage **slot, struct kimage *image)
 {
+	bool crash = IS_ENABLED(CONFIG_CRASH_DUMP) && slot == &kexec_crash_image;
+	struct kimage *old;
+
 	kexec_assert_locked();
-	return xchg(slot, image);
+	/*
+	 * The reservation is unmapped from the kernel while it holds a crash
+	 * image, so a stray write faults instead of corrupting the image.
+	 */
+	if (crash && *slot)
+		machine_kexec_protect_crash(false);
+	old = xchg(slot, image);
+	if (crash && image)
+		machine_kexec_protect_crash(true);
+	return old;
 }
 
 /* ===================================================================

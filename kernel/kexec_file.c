@@ -256,6 +256,64 @@ static int kexec_claim_block(const struct kexec_place *want, u64 *where)
 	return 0;
 }
 
+static void kexec_file_record(struct kexec_file *kf, const void *buf,
+			      size_t bufsz, u64 where, u64 size, bool claimed)
+{
+	struct kimage *image = kf->image;
+	unsigned int n = image->nr_segments;
+
+	image->segment[n].kbuf = (void *)buf;
+	image->segment[n].bufsz = bufsz;
+	image->segment[n].mem = where;
+	image->segment[n].memsz = size;
+	if (claimed)
+		image->claimed |= BIT(n);
+	image->nr_segments = n + 1;
+	kexec_file_debug(kf, "segment %u: %#zx bytes at %#llx, %#llx in memory, %s\n",
+			 n, bufsz, where, size,
+			 image->type == KEXEC_TYPE_CRASH ? "in the reservation" :
+			 claimed ? "claimed" : "moved at exec");
+}
+
+/*
+ * A crash image lives in the crashkernel= reservation, which nothing else
+ * uses: any hole there will do, and the segment is written in place.
+ */
+static int kexec_file_place_crash(struct kexec_file *kf, const void *buf,
+				  size_t bufsz, const struct kexec_place *want,
+				  unsigned long *mem)
+{
+#ifdef CONFIG_CRASH_DUMP
+	struct kimage *image = kf->image;
+	struct range busy[KEXEC_SEGMENT_MAX];
+	struct range window = { crashk_res.start, crashk_res.end };
+	unsigned int i, n = image->nr_segments;
+	u64 where;
+	int ret;
+
+	if (!crashk_res.end)
+		return -EADDRNOTAVAIL;
+	/*
+	 * The new image goes where the loaded one lives: that one goes now,
+	 * when the loader has checked everything it checks up front.
+	 */
+	if (!n)
+		kimage_destroy(kexec_install(&kexec_crash_image, NULL));
+	for (i = 0; i < n; i++) {
+		busy[i].start = image->segment[i].mem;
+		busy[i].end = image->segment[i].mem + image->segment[i].memsz - 1;
+	}
+	ret = kexec_find_place(&window, 1, busy, n, want, NULL, NULL, &where);
+	if (ret)
+		return ret;
+	kexec_file_record(kf, buf, bufsz, where, want->size, false);
+	*mem = where;
+	return 0;
+#else
+	return -EINVAL;
+#endif
+}
+
 /**
  * kexec_file_add_segment() - place a segment and add it to the image
  * @kf:    the request
@@ -289,6 +347,9 @@ int kexec_file_add_segment(struct kexec_file *kf, const void *buf,
 	place.align = max_t(u64, place.align, PAGE_SIZE);
 	place.max = min_t(u64, place.max, KEXEC_DESTINATION_MEMORY_LIMIT + 1);
 
+	if (image->type == KEXEC_TYPE_CRASH)
+		return kexec_file_place_crash(kf, buf, bufsz, &place, mem);
+
 	ret = kexec_file_claim ? kexec_claim_block(&place, &where) : -ENOSPC;
 	if (ret) {
 		for (i = 0; i < n; i++) {
@@ -314,17 +375,8 @@ int kexec_file_add_segment(struct kexec_file *kf, const void *buf,
 			goto out;
 	}
 
-	image->segment[n].kbuf = (void *)buf;
-	image->segment[n].bufsz = bufsz;
-	image->segment[n].mem = where;
-	image->segment[n].memsz = place.size;
-	if (claimed)
-		image->claimed |= BIT(n);
-	image->nr_segments = n + 1;
+	kexec_file_record(kf, buf, bufsz, where, place.size, claimed);
 	*mem = where;
-	kexec_file_debug(kf, "segment %u: %#zx bytes at %#llx, %#llx in memory, %s\n",
-			 n, bufsz, where, place.size,
-			 claimed ? "claimed" : "moved at exec");
 out:
 	kfree(ram.ranges);
 	return ret;
@@ -420,15 +472,18 @@ static void kexec_file_describe(struct kexec_file *kf)
 				 kexec_segment_digest(&image->segment[i]));
 	kexec_file_debug(kf, "loaded: %lu segments, entry %#lx, %s\n",
 			 image->nr_segments, image->entry,
+			 image->type == KEXEC_TYPE_CRASH ? "crash image in the reservation" :
 			 image->claimed == BIT(image->nr_segments) - 1 ?
 			 "nothing moves at exec" : "some segments move at exec");
 }
 
 /* Read, lay out, stage and install; the kexec lock is held. */
-static int kexec_file_build(int kernel_fd, int initrd_fd,
+static int kexec_file_build(struct kimage **slot, int kernel_fd, int initrd_fd,
 			    const char __user *cmdline_ptr,
 			    unsigned long cmdline_len, unsigned long flags)
 {
+	unsigned int type = flags & KEXEC_FILE_ON_CRASH ? KEXEC_TYPE_CRASH :
+						       KEXEC_TYPE_DEFAULT;
 	struct kexec_file kf = { .debug = flags & KEXEC_FILE_DEBUG };
 	struct kimage *image = NULL;
 	char *cmdline = NULL;
@@ -469,7 +524,7 @@ static int kexec_file_build(int kernel_fd, int initrd_fd,
 	}
 
 	ret = -ENOMEM;
-	image = kimage_create(0, KEXEC_TYPE_DEFAULT, NULL, 0);
+	image = kimage_create(0, type, NULL, 0);
 	if (!image)
 		goto out;
 	image->kernel_sources = true;
@@ -486,7 +541,7 @@ static int kexec_file_build(int kernel_fd, int initrd_fd,
 		ret = machine_kexec_post_load(image);
 	if (!ret) {
 		kexec_file_describe(&kf);
-		image = kexec_install(&kexec_image, image);
+		image = kexec_install(slot, image);
 	}
 out:
 	/* On success this frees the image we displaced. */
@@ -505,6 +560,8 @@ SYSCALL_DEFINE5(kexec_file_load, int, kernel_fd, int, initrd_fd,
 {
 	int type = flags & KEXEC_FILE_ON_CRASH ? KEXEC_TYPE_CRASH :
 						 KEXEC_TYPE_DEFAULT;
+	struct kimage **slot = type == KEXEC_TYPE_CRASH ? &kexec_crash_image :
+							  &kexec_image;
 	int ret;
 
 	if (!kexec_load_permitted(type))
@@ -522,10 +579,10 @@ SYSCALL_DEFINE5(kexec_file_load, int, kernel_fd, int, initrd_fd,
 	if (!kexec_trylock())
 		return -EBUSY;
 	if (flags & KEXEC_FILE_UNLOAD) {
-		kimage_destroy(kexec_install(&kexec_image, NULL));
+		kimage_destroy(kexec_install(slot, NULL));
 		ret = 0;
 	} else {
-		ret = kexec_file_build(kernel_fd, initrd_fd, cmdline_ptr,
+		ret = kexec_file_build(slot, kernel_fd, initrd_fd, cmdline_ptr,
 				       cmdline_len, flags);
 	}
 	kexec_unlock();

@@ -76,12 +76,14 @@ extern note_buf_t __percpu *crash_notes;
 #define KEXEC_FLAGS	0UL
 #endif
 
-/*
- * Flags kexec_file_load() accepts.  ON_CRASH is refused until kexec_file
- * can build a crash image (ELF core headers, the capture memory map).
- */
+/* Flags kexec_file_load() accepts; the same rule for ON_CRASH. */
+#ifdef CONFIG_CRASH_DUMP
+#define KEXEC_FILE_FLAGS	(KEXEC_FILE_UNLOAD | KEXEC_FILE_ON_CRASH | \
+				 KEXEC_FILE_NO_INITRAMFS | KEXEC_FILE_DEBUG)
+#else
 #define KEXEC_FILE_FLAGS	(KEXEC_FILE_UNLOAD | KEXEC_FILE_NO_INITRAMFS | \
 				 KEXEC_FILE_DEBUG)
+#endif
 
 /*
  * struct kexec_segment - one piece of an image, as the kernel keeps it.
@@ -169,6 +171,17 @@ static inline int machine_kexec_post_load(struct kimage *image) { return 0; }
 #endif
 void machine_kexec_cleanup(struct kimage *image);
 void __noreturn machine_kexec(struct kimage *image);
+/*
+ * machine_kexec_protect_crash(true) is called once a crash image is
+ * installed, (false) before it is removed: the architecture keeps the
+ * running kernel from writing to the crashkernel= reservation meanwhile.
+ * The crash path itself must not depend on the kernel's mapping of it.
+ */
+#ifdef CONFIG_CRASH_DUMP
+void machine_kexec_protect_crash(bool protect);
+#else
+static inline void machine_kexec_protect_crash(bool protect) { }
+#endif
 
 struct page *kimage_alloc_safe_page(struct kimage *image, gfp_t gfp);
 int kernel_kexec(void);
@@ -235,6 +248,12 @@ u64 kexec_segment_digest(const struct kexec_segment *segment);
  */
 int arch_kexec_file_probe(const void *kernel, size_t size);
 int arch_kexec_file_load(struct kexec_file *kf);
+
+#ifdef CONFIG_CRASH_DUMP
+/* The ELF core header of a crash image, for kernel/crash_core.c to build. */
+size_t crash_elfcorehdr_size(unsigned int nr_ram);
+void crash_elfcorehdr(void *buf, const struct range *ram, unsigned int nr_ram);
+#endif
 #endif /* CONFIG_KEXEC_FILE */
 
 /* Segments are staged, not mapped: there is nothing to hand out. */

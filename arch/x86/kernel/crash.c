@@ -15,11 +15,17 @@
 #include <linux/interrupt.h>
 #include <linux/kexec.h>
 #include <linux/smp.h>
+#include <linux/ioport.h>
+#include <linux/mm.h>
+#include <linux/range.h>
 #include <asm/apic.h>
+#include <asm/bootparam.h>
+#include <asm/e820/api.h>
 #include <asm/crash.h>
 #include <asm/hpet.h>
 #include <asm/io_apic.h>
 #include <asm/intel_pt.h>
+#include <asm/kexec-bzimage64.h>
 #include <asm/reboot.h>
 #include <asm/smp.h>
 
@@ -98,3 +104,147 @@ void native_machine_crash_shutdown(struct pt_regs *regs)
 	cpu_emergency_stop_pt();
 	kdump_reset_interrupt_hardware();
 }
+
+#ifdef CONFIG_KEXEC_FILE
+/* The low memory every x86 kernel wants, for its real-mode trampoline. */
+#define KDUMP_LOW_RAM_END	0xa0000
+
+struct kdump_ram {
+	struct range *ranges;
+	unsigned int nr;
+	unsigned int room;
+};
+
+static int kdump_add_range(struct kdump_ram *ram, u64 start, u64 end)
+{
+	if (start > end)
+		return 0;
+	if (ram->nr == ram->room)
+		return -ENOMEM;
+	ram->ranges[ram->nr].start = start;
+	ram->ranges[ram->nr].end = end;
+	ram->nr++;
+	return 0;
+}
+
+/* A System RAM range, less the crash regions (at most two holes). */
+static int kdump_note_ram(struct resource *res, void *arg)
+{
+	const struct resource *holes[] = { &crashk_low_res, &crashk_res };
+	u64 start = res->start, end = res->end;
+	unsigned int i;
+	int ret;
+
+	/* Holes in address order, so each cut leaves the rest above it. */
+	if (crashk_low_res.start > crashk_res.start)
+		swap(holes[0], holes[1]);
+	for (i = 0; i < ARRAY_SIZE(holes); i++) {
+		const struct resource *h = holes[i];
+
+		if (!h->end || h->end < start || h->start > end)
+			continue;
+		if (h->start > start) {
+			ret = kdump_add_range(arg, start, h->start - 1);
+			if (ret)
+				return ret;
+		}
+		start = h->end + 1;
+	}
+	return kdump_add_range(arg, start, end);
+}
+
+/**
+ * crash_old_memory() - the RAM a capture kernel dumps
+ * @nr: set to the number of ranges
+ *
+ * All System RAM but the crashkernel= regions, which hold the capture
+ * kernel itself.
+ *
+ * Context: process context.
+ * Return: a kvmalloc'ed array of inclusive ranges, or an ERR_PTR.
+ */
+struct range *crash_old_memory(unsigned int *nr)
+{
+	struct kdump_ram ram = { .room = 16 };
+	int ret;
+
+	for (;;) {
+		ram.ranges = kvmalloc_array(ram.room, sizeof(*ram.ranges), GFP_KERNEL);
+		if (!ram.ranges)
+			return ERR_PTR(-ENOMEM);
+		ram.nr = 0;
+		ret = walk_system_ram_res(0, -1, &ram, kdump_note_ram);
+		if (!ret)
+			break;
+		kvfree(ram.ranges);
+		if (ret != -ENOMEM || ram.room > 65536)
+			return ERR_PTR(ret);
+		ram.room *= 4;
+	}
+	*nr = ram.nr;
+	return ram.ranges;
+}
+
+static int kdump_e820_add(struct boot_e820_entry *map, unsigned int *n,
+			  u64 start, u64 end, u32 type)
+{
+	if (start > end)
+		return 0;
+	if (*n == E820_MAX_ENTRIES_ZEROPAGE)
+		return -E2BIG;
+	map[*n].addr = start;
+	map[*n].size = end - start + 1;
+	map[*n].type = type;
+	(*n)++;
+	return 0;
+}
+
+/**
+ * crash_capture_e820() - the memory map a capture kernel boots with
+ * @map:        the zero page's e820 table
+ * @nr:         set to the entries used
+ * @hdr_start:  first byte of the ELF core header segment
+ * @hdr_end:    its last byte
+ *
+ * Firmware ranges stay as they are; of the RAM only the low 640 KiB and
+ * the crash regions remain usable, except the ELF core header, which is
+ * marked reserved so that the capture kernel keeps it.
+ *
+ * Context: process context.
+ * Return: 0, or -E2BIG when the zero page cannot hold the map.
+ */
+int crash_capture_e820(struct boot_e820_entry *map, unsigned int *nr,
+		       u64 hdr_start, u64 hdr_end)
+{
+	const struct e820_table *table = e820_table_kexec;
+	unsigned int i, n = 0;
+	int ret = 0;
+
+	for (i = 0; !ret && i < table->nr_entries; i++) {
+		const struct e820_entry *e = &table->entries[i];
+
+		if (e->type != E820_TYPE_RAM)
+			ret = kdump_e820_add(map, &n, e->addr,
+					     e->addr + e->size - 1, e->type);
+		else if (e->addr < KDUMP_LOW_RAM_END)
+			ret = kdump_e820_add(map, &n, e->addr,
+					     min_t(u64, e->addr + e->size,
+						   KDUMP_LOW_RAM_END) - 1,
+					     E820_TYPE_RAM);
+	}
+	if (!ret && crashk_low_res.end)
+		ret = kdump_e820_add(map, &n, crashk_low_res.start,
+				     crashk_low_res.end, E820_TYPE_RAM);
+	if (!ret)
+		ret = kdump_e820_add(map, &n, crashk_res.start, hdr_start - 1,
+				     E820_TYPE_RAM);
+	if (!ret)
+		ret = kdump_e820_add(map, &n, hdr_start, hdr_end,
+				     E820_TYPE_RESERVED);
+	if (!ret)
+		ret = kdump_e820_add(map, &n, hdr_end + 1, crashk_res.end,
+				     E820_TYPE_RAM);
+	*nr = n;
+	return ret;
+}
+#endif /* CONFIG_KEXEC_FILE */

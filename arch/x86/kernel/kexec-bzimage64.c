@@ -9,7 +9,8 @@
  * payload becomes one segment, and the boot parameters the setup code
  * would have gathered are built here, from what this kernel knows.
  *
- * The image has four segments, each placed by kexec_file_add_segment():
+ * The image has four segments (five for a crash image, which has an ELF
+ * core header too), each placed by kexec_file_add_segment():
  *
  *   payload      init_size bytes, at a kernel_alignment boundary
  *   initramfs    page aligned, if there is one
@@ -17,13 +18,18 @@
  *                (a fresh RNG seed; more of the memory map if the zero
  *                page cannot hold it all)
  *   purgatory    our verifying stub, entered first (<asm/kexec-purgatory.h>)
+ *   core header  crash images only: the ELF core header of the old memory
  *
- * The purgatory checks the first three against their digests and then
- * enters the payload at its 64-bit entry, offset 0x200.
+ * The purgatory checks every other segment against its digest and then
+ * enters the payload at its 64-bit entry, offset 0x200.  A crash image
+ * lives in the crashkernel= reservation; its command line starts with
+ * elfcorehdr=, and its memory map offers only the reservation (and the
+ * low 640 KiB) as RAM.
  */
 
 #define pr_fmt(fmt)	"kexec_file: " fmt
 
+#include <linux/crash_reserve.h>
 #include <linux/efi.h>
 #include <linux/kexec.h>
 #include <linux/log2.h>
@@ -204,16 +210,45 @@ struct bzimage64_layout {
 	unsigned long initrd_mem;
 	unsigned long params_mem;
 	unsigned long purgatory_mem;
+	unsigned long corehdr_mem;	/* crash image: ELF core header */
+	size_t corehdr_size;
 	size_t cmdline_offset;
 	size_t e820_offset;
 	size_t rng_offset;
 };
 
-/* struct boot_params for the new kernel, in the parameters segment. */
-static void bzimage64_fill_params(struct kexec_file *kf,
-				  const struct bzimage64_layout *lay,
-				  struct boot_params *params)
+/* "elfcorehdr=0x<16 digits> ", put before a crash image's command line. */
+#define BZ_COREHDR_ARG_MAX	30
+
+static bool bzimage64_crash(const struct kexec_file *kf)
 {
+	return IS_ENABLED(CONFIG_CRASH_DUMP) &&
+	       kf->image->type == KEXEC_TYPE_CRASH;
+}
+
+/* A capture kernel's memory map: the reservation, less its core header. */
+static int bzimage64_crash_e820(const struct bzimage64_layout *lay,
+				struct boot_params *params)
+{
+#ifdef CONFIG_CRASH_DUMP
+	unsigned int n;
+	int ret;
+
+	ret = crash_capture_e820(params->e820_table, &n, lay->corehdr_mem,
+				 lay->corehdr_mem + lay->corehdr_size - 1);
+	params->e820_entries = n;
+	return ret;
+#else
+	return -EINVAL;
+#endif
+}
+
+/* struct boot_params for the new kernel, in the parameters segment. */
+static int bzimage64_fill_params(struct kexec_file *kf,
+				 const struct bzimage64_layout *lay,
+				 struct boot_params *params)
+{
+	char *cmdline = (char *)params + lay->cmdline_offset;
 	struct setup_header *hdr = &params->hdr;
 	unsigned long cmdline_mem = lay->params_mem + lay->cmdline_offset;
 	u64 *link = &hdr->setup_data;
@@ -227,9 +262,11 @@ static void bzimage64_fill_params(struct kexec_file *kf,
 
 	hdr->cmd_line_ptr = lower_32_bits(cmdline_mem);
 	params->ext_cmd_line_ptr = upper_32_bits(cmdline_mem);
+	/* A capture kernel learns where its ELF core header is first. */
+	if (bzimage64_crash(kf))
+		cmdline += sprintf(cmdline, "elfcorehdr=%#lx ", lay->corehdr_mem);
 	if (kf->cmdline)
-		memcpy((void *)params + lay->cmdline_offset, kf->cmdline,
-		       kf->cmdline_size);
+		memcpy(cmdline, kf->cmdline, kf->cmdline_size);
 
 	if (kf->initrd) {
 		hdr->ramdisk_image = lower_32_bits(lay->initrd_mem);
@@ -245,8 +282,15 @@ static void bzimage64_fill_params(struct kexec_file *kf,
 	memcpy(params->edd_mbr_sig_buffer, boot_params.edd_mbr_sig_buffer,
 	       sizeof(params->edd_mbr_sig_buffer));
 
-	link = bzimage64_fill_e820(params, lay->params_mem, link,
-				   lay->e820_offset);
+	if (bzimage64_crash(kf)) {
+		int ret = bzimage64_crash_e820(lay, params);
+
+		if (ret)
+			return ret;
+	} else {
+		link = bzimage64_fill_e820(params, lay->params_mem, link,
+					   lay->e820_offset);
+	}
 
 	/* Seed the new kernel's RNG, but never with an unseeded one. */
 	if (rng_is_initialized()) {
@@ -257,6 +301,7 @@ static void bzimage64_fill_params(struct kexec_file *kf,
 					  BZ_RNG_SEED_BYTES);
 		get_random_bytes(sd->data, BZ_RNG_SEED_BYTES);
 	}
+	return 0;
 }
 
 /* Copy the purgatory and tell it what to check and where to go. */
@@ -306,7 +351,8 @@ int arch_kexec_file_load(struct kexec_file *kf)
 	if (ret)
 		return ret;
 	/* cmdline_size counts the characters; ours has its NUL too. */
-	if (kf->cmdline_size > (size_t)lay.bz.cmdline_max + 1)
+	if (kf->cmdline_size + (bzimage64_crash(kf) ? BZ_COREHDR_ARG_MAX : 0) >
+	    (size_t)lay.bz.cmdline_max + 1)
 		return -EINVAL;
 	if (purgatory_size < sizeof(*ph) || ph->magic != KEXEC_PURGATORY_MAGIC ||
 	    ph->size < purgatory_size || ph->entry >= purgatory_size ||
@@ -336,8 +382,36 @@ int arch_kexec_file_load(struct kexec_file *kf)
 			return ret;
 	}
 
+#ifdef CONFIG_CRASH_DUMP
+	if (bzimage64_crash(kf)) {
+		struct range *ram;
+		unsigned int nr;
+		void *hdr;
+
+		ram = crash_old_memory(&nr);
+		if (IS_ERR(ram))
+			return PTR_ERR(ram);
+		lay.corehdr_size = PAGE_ALIGN(crash_elfcorehdr_size(nr));
+		hdr = kexec_file_buffer(kf, lay.corehdr_size);
+		if (hdr)
+			crash_elfcorehdr(hdr, ram, nr);
+		kvfree(ram);
+		if (!hdr)
+			return -ENOMEM;
+		want = (struct kexec_place) {
+			.size = lay.corehdr_size, .align = PAGE_SIZE,
+			.min = BZ_MIN_SMALL, .max = U64_MAX,
+		};
+		ret = kexec_file_add_segment(kf, hdr, lay.corehdr_size, &want,
+					     &lay.corehdr_mem);
+		if (ret)
+			return ret;
+	}
+#endif
+
 	lay.cmdline_offset = sizeof(struct boot_params);
-	lay.e820_offset = ALIGN(lay.cmdline_offset + max_t(size_t, kf->cmdline_size, 1), 16);
+	lay.e820_offset = ALIGN(lay.cmdline_offset + BZ_COREHDR_ARG_MAX +
+				max_t(size_t, kf->cmdline_size, 1), 16);
 	lay.rng_offset = ALIGN(lay.e820_offset + bzimage64_e820_extra(), 16);
 	params_size = lay.rng_offset + sizeof(struct setup_data) + BZ_RNG_SEED_BYTES;
 	params = kexec_file_buffer(kf, params_size);
@@ -365,7 +439,9 @@ int arch_kexec_file_load(struct kexec_file *kf)
 	if (ret)
 		return ret;
 
-	bzimage64_fill_params(kf, &lay, params);
+	ret = bzimage64_fill_params(kf, &lay, params);
+	if (ret)
+		return ret;
 	kexec_file_debug(kf, "bzImage: payload at %#lx, parameters at %#lx, purgatory at %#lx\n",
 			 lay.payload_mem, lay.params_mem, lay.purgatory_mem);
 	return bzimage64_fill_purgatory(kf, &lay, purgatory);

@@ -33,6 +33,7 @@
 #include <asm/nospec-branch.h>
 #include <asm/pgtable.h>
 #include <asm/sections.h>
+#include <asm/set_memory.h>
 
 static void *kexec_table_page(void *context)
 {
@@ -170,6 +171,37 @@ int machine_kexec_prepare(struct kimage *image)
 void machine_kexec_cleanup(struct kimage *image)
 {
 }
+
+#ifdef CONFIG_CRASH_DUMP
+static void kexec_map_region(const struct resource *res, bool present)
+{
+	unsigned long addr = (unsigned long)phys_to_virt(res->start);
+	int pages = resource_size(res) >> PAGE_SHIFT;
+
+	if (!res->end)
+		return;
+	if (present)
+		set_memory_p(addr, pages);
+	else
+		set_memory_np(addr, pages);
+}
+
+/**
+ * machine_kexec_protect_crash() - unmap the reservation from the kernel
+ * @protect: true once a crash image is loaded, false before it goes
+ *
+ * The direct map of the crashkernel= regions loses its present bit, so a
+ * stray write by this kernel faults instead of corrupting the capture
+ * kernel.  The trampoline maps the reservation in its own tables.
+ *
+ * Context: process context, kexec lock held.
+ */
+void machine_kexec_protect_crash(bool protect)
+{
+	kexec_map_region(&crashk_res, !protect);
+	kexec_map_region(&crashk_low_res, !protect);
+}
+#endif
 
 /**
  * machine_kexec() - jump to the trampoline; never returns
