@@ -281,8 +281,7 @@ SCENARIOS = [
     Scenario('selftests-upstream',
              programs=('kexec_load_test', 'kexec_file_load_test', 'kexec_policy_test'),
              kernel=OUT / 'baseline-x86_64' / 'bzImage',
-             deviations=('file.on_crash_is_einval',
-                         'file.truncated_kernel_is_enoexec',
+             deviations=('file.truncated_kernel_is_enoexec',
                          'file.debug_flag_describes_the_load')),
     # Upstream drops the loaded crash image before it checks a new request;
     # a refused request leaves ours loaded.
@@ -290,7 +289,7 @@ SCENARIOS = [
              programs=('kexec_crash_test',),
              kernel=OUT / 'baseline-x86_64' / 'bzImage',
              deviations=('reserved.segment_outside_the_reservation_is_eaddrnotavail',
-                         'reserved.kexec_file_on_crash_is_einval')),
+                         'reserved.kexec_file_load_on_crash')),
     # crashkernel= in its forms: the region must show in /proc/iomem.
     Scenario('crashkernel-size', extra='crashkernel=64M', needs=('CONFIG_CRASH_RESERVE',),
              console_shows=(r'ktest: crash kernel [0-9a-f]+-[0-9a-f]+ 64 MiB',)),
@@ -311,6 +310,16 @@ SCENARIOS = [
     # kexec -p, then a sysrq crash: the capture kernel must find the old
     # memory in /proc/vmcore, and makedumpfile the old panic in its log.
     Scenario('kdump', plan=('p',), extra='crashkernel=192M', needs=('CONFIG_CRASH_DUMP',)),
+    # The same through kexec_file_load: the kernel builds the ELF core
+    # header and the capture memory map, and the purgatory checks it all.
+    Scenario('kdump-file', plan=('ps',), extra='crashkernel=192M',
+             needs=('CONFIG_CRASH_DUMP',)),
+    Scenario('kdump-file-smp-4', plan=('ps',), smp=4, extra='crashkernel=192M',
+             needs=('CONFIG_CRASH_DUMP',)),
+    # A stray write into the loaded crash image must fault (the
+    # reservation is unmapped), and the oops start the intact image.
+    Scenario('kdump-stray-write', plan=('pw',), extra='crashkernel=192M',
+             needs=('CONFIG_CRASH_DUMP', 'CONFIG_KEXEC_PANIC_TEST')),
     Scenario('kdump-smp-4', plan=('p',), smp=4, extra='crashkernel=192M',
              needs=('CONFIG_CRASH_DUMP',)),
     # CPU 1 spins with interrupts off when CPU 0 panics: only an NMI

@@ -7,7 +7,7 @@
  * /sys/kernel/kexec_crash_size, loading and unloading a crash image with
  * kexec_load(KEXEC_ON_CRASH) and /sys/kernel/kexec_crash_loaded, the errno
  * of segments outside the reservation (with the loaded crash image kept),
- * kexec_file_load(KEXEC_FILE_ON_CRASH), and shrinking the reservation by
+ * kexec_file_load(KEXEC_FILE_ON_CRASH) with bad inputs, and shrinking the reservation by
  * writing kexec_crash_size.  The crash image is never started.
  *
  * The tests run in order and the last ones give the reservation away:
@@ -160,16 +160,35 @@ TEST_F(reserved, bad_crash_segments_keep_upstream_errno)
 	EXPECT_EQ(0, read_number(CRASH_LOADED));
 }
 
-TEST_F(reserved, kexec_file_on_crash_is_einval)
+static int file_load_crash(int fd, int initrd, const char *line,
+			   unsigned long flags)
+{
+	return kexec_file_load_errno(fd, initrd, line ? strlen(line) + 1 : 0,
+				     line, KEXEC_FILE_ON_CRASH | flags);
+}
+
+TEST_F(reserved, kexec_file_load_on_crash)
 {
 	int fd = open(getenv("KEXEC_TEST_KERNEL") ?: "/boot/bzImage", O_RDONLY);
+	char line[4096];
 
 	ASSERT_LE(0, fd);
-	EXPECT_EQ(EINVAL, kexec_file_load_errno(fd, -1, 0, NULL,
-						KEXEC_FILE_ON_CRASH |
-						KEXEC_FILE_NO_INITRAMFS));
-	close(fd);
+	ASSERT_EQ(0, file_load_crash(fd, -1, "nr_cpus=1", KEXEC_FILE_NO_INITRAMFS));
+	EXPECT_EQ(1, read_number(CRASH_LOADED));
+	EXPECT_EQ(0, read_number("/sys/kernel/kexec_loaded"));
+
+	/* Bad inputs leave it loaded. */
+	EXPECT_EQ(EBADF, file_load_crash(-1, -1, NULL, KEXEC_FILE_NO_INITRAMFS));
+	EXPECT_EQ(EBADF, file_load_crash(fd, -1, NULL, 0));
+	memset(line, 'x', sizeof(line) - 1);
+	line[sizeof(line) - 1] = '\0';
+	EXPECT_EQ(EINVAL, file_load_crash(fd, -1, line, KEXEC_FILE_NO_INITRAMFS));
+	EXPECT_EQ(1, read_number(CRASH_LOADED));
+
+	EXPECT_EQ(0, kexec_file_load_errno(-1, -1, 0, NULL,
+					   KEXEC_FILE_UNLOAD | KEXEC_FILE_ON_CRASH));
 	EXPECT_EQ(0, read_number(CRASH_LOADED));
+	close(fd);
 }
 
 TEST_F(reserved, shrinking_while_loaded_is_ebusy)

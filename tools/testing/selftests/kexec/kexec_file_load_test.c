@@ -148,13 +148,18 @@ TEST_F(file, unknown_flag_is_einval)
 	EXPECT_STILL_LOADED();
 }
 
-/* Crash images cannot be loaded through kexec_file_load() yet. */
-TEST_F(file, on_crash_is_einval)
+/* Without crashkernel= there is nowhere to put a crash image. */
+TEST_F(file, on_crash_without_a_reservation_is_eaddrnotavail)
 {
-	EXPECT_EQ(EINVAL, kexec_file_load_errno(self->kernel, self->initrd,
-						sizeof(cmdline), cmdline,
-						KEXEC_FILE_ON_CRASH));
+	if (access("/sys/kernel/kexec_crash_size", F_OK))
+		SKIP(return, "no crash dump support");
+	if (read_number("/sys/kernel/kexec_crash_size") != 0)
+		SKIP(return, "crashkernel= reserved memory");
+	EXPECT_EQ(EADDRNOTAVAIL, kexec_file_load_errno(self->kernel, self->initrd,
+						       sizeof(cmdline), cmdline,
+						       KEXEC_FILE_ON_CRASH));
 	EXPECT_STILL_LOADED();
+	EXPECT_EQ(0, read_number("/sys/kernel/kexec_crash_loaded"));
 }
 
 TEST_F(file, bad_kernel_fd_is_ebadf)
