@@ -72,11 +72,16 @@ static int kexec_build_and_install(struct kimage **slot, unsigned long entry,
 	unsigned int type = flags & KEXEC_ON_CRASH ? KEXEC_TYPE_CRASH :
 						      KEXEC_TYPE_DEFAULT;
 	struct kimage *image;
+	const struct resource *window;
 	unsigned int i;
 	int ret;
 
+	window = kexec_window(type);
+	/* A crash image's entry point is checked first, as it always was. */
+	if (window && (entry < window->start || entry > window->end))
+		return -EADDRNOTAVAIL;
 	ret = kexec_validate_segments(segments, nr_segments, totalram_pages(),
-				      kexec_window(type));
+				      window);
 	if (ret)
 		return ret;
 

@@ -130,6 +130,22 @@ TEST_F(reserved, segment_outside_the_reservation_is_eaddrnotavail)
 	EXPECT_EQ(1, read_number(CRASH_LOADED));
 }
 
+TEST_F(reserved, entry_outside_the_reservation_is_eaddrnotavail)
+{
+	struct kexec_segment seg = {
+		.buf = payload, .bufsz = PAGE,
+		.mem = (void *)(unsigned long)self->start, .memsz = PAGE,
+	};
+
+	EXPECT_EQ(EADDRNOTAVAIL, kexec_load_errno(self->end + 1, 1, &seg,
+						  KEXEC_ON_CRASH));
+	/* Checked before the segments: a bad list (EINVAL) does not change that. */
+	seg.bufsz = 2 * PAGE;
+	EXPECT_EQ(EADDRNOTAVAIL, kexec_load_errno(self->end + 1, 1, &seg,
+						  KEXEC_ON_CRASH));
+	EXPECT_EQ(0, read_number(CRASH_LOADED));
+}
+
 TEST_F(reserved, segment_straddling_the_end_is_eaddrnotavail)
 {
 	struct kexec_segment seg = {
