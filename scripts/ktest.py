@@ -320,6 +320,9 @@ SCENARIOS = [
     # reservation is unmapped), and the oops start the intact image.
     Scenario('kdump-stray-write', plan=('pw',), extra='crashkernel=192M',
              needs=('CONFIG_CRASH_DUMP', 'CONFIG_KEXEC_PANIC_TEST')),
+    # A panic from NMI context.
+    Scenario('kdump-nmi', plan=('pn',), extra='crashkernel=192M',
+             needs=('CONFIG_CRASH_DUMP', 'CONFIG_KEXEC_PANIC_TEST')),
     Scenario('kdump-smp-4', plan=('p',), smp=4, extra='crashkernel=192M',
              needs=('CONFIG_CRASH_DUMP',)),
     # CPU 1 spins with interrupts off when CPU 0 panics: only an NMI

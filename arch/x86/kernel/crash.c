@@ -12,9 +12,11 @@
  */
 
 #include <linux/crash_core.h>
+#include <linux/delay.h>
 #include <linux/interrupt.h>
 #include <linux/kexec.h>
 #include <linux/smp.h>
+#include <linux/sysctl.h>
 #include <linux/ioport.h>
 #include <linux/mm.h>
 #include <linux/range.h>
@@ -24,6 +26,7 @@
 #include <asm/crash.h>
 #include <asm/hpet.h>
 #include <asm/io_apic.h>
+#include <asm/nmi.h>
 #include <asm/intel_pt.h>
 #include <asm/kexec-bzimage64.h>
 #include <asm/reboot.h>
@@ -248,3 +251,54 @@ int crash_capture_e820(struct boot_e820_entry *map, unsigned int *nr,
 	return ret;
 }
 #endif /* CONFIG_KEXEC_FILE */
+
+#ifdef CONFIG_KEXEC_PANIC_TEST
+/*
+ * Test knob: panic from an NMI handler, the hardest context the crash path
+ * must work from.  Writing kernel.kexec_test_panic_in_nmi arms a local NMI
+ * handler and sends this CPU an NMI.
+ */
+static atomic_t kdump_test_nmi_armed = ATOMIC_INIT(0);
+
+static int kdump_test_nmi(unsigned int type, struct pt_regs *regs)
+{
+	if (!atomic_xchg(&kdump_test_nmi_armed, 0))
+		return NMI_DONE;
+	panic("kexec test: panic in NMI");
+}
+
+static int kdump_test_nmi_sysctl(const struct ctl_table *table, int write,
+				 void *buffer, size_t *lenp, loff_t *ppos)
+{
+	int ret;
+
+	if (!write)
+		return -EPERM;
+	ret = register_nmi_handler(NMI_LOCAL, kdump_test_nmi, 0, "kexec_test");
+	if (ret)
+		return ret;
+	atomic_set(&kdump_test_nmi_armed, 1);
+	__apic_send_IPI_mask(cpumask_of(get_cpu()), NMI_VECTOR);
+	put_cpu();
+	mdelay(100);
+	/* Reached only if the NMI did not come or did not panic. */
+	atomic_set(&kdump_test_nmi_armed, 0);
+	unregister_nmi_handler(NMI_LOCAL, "kexec_test");
+	return -EIO;
+}
+
+static struct ctl_table kdump_test_sysctls[] = {
+	{
+		.procname	= "kexec_test_panic_in_nmi",
+		.mode		= 0200,
+		.proc_handler	= kdump_test_nmi_sysctl,
+	},
+};
+
+static int __init kdump_test_init(void)
+{
+	register_sysctl_init("kernel", kdump_test_sysctls);
+	return 0;
+}
+late_initcall(kdump_test_init);
+#endif /* CONFIG_KEXEC_PANIC_TEST */
