@@ -166,19 +166,16 @@ void crash_kexec(struct pt_regs *regs)
 /**
  * crash_get_memory_size() - bytes in the crashkernel= reservation
  *
- * Context: process context.
- * Return: the size, 0 when nothing is reserved, or -EBUSY.
+ * A read that races with a shrink sees the size before or after it.
+ *
+ * Context: any.
+ * Return: the size, 0 when nothing is reserved.
  */
 ssize_t crash_get_memory_size(void)
 {
-	ssize_t size = 0;
+	resource_size_t end = READ_ONCE(crashk_res.end);
 
-	if (!kexec_trylock())
-		return -EBUSY;
-	if (crashk_res.end)
-		size = resource_size(&crashk_res);
-	kexec_unlock();
-	return size;
+	return end ? end - READ_ONCE(crashk_res.start) + 1 : 0;
 }
 
 /* Give [start, end] of the reservation to the page allocator. */
@@ -197,8 +194,9 @@ static void crash_release(phys_addr_t start, phys_addr_t end)
  * Only while no crash image is loaded.
  *
  * Context: process context.
- * Return: 0, -EINVAL when @new_size is larger than the reservation, or
- * -EBUSY while a crash image is loaded or the kexec lock is held.
+ * Return: 0, -EINVAL when @new_size is larger than the reservation,
+ * -ENOENT while a crash image is loaded (as upstream has it), or -EBUSY
+ * while the kexec lock is held.
  */
 int crash_shrink_memory(unsigned long new_size)
 {
@@ -208,7 +206,7 @@ int crash_shrink_memory(unsigned long new_size)
 	if (!kexec_trylock())
 		return -EBUSY;
 	if (kexec_crash_image) {
-		ret = -EBUSY;
+		ret = -ENOENT;
 		goto out;
 	}
 	new_size = PAGE_ALIGN_DOWN(new_size);
