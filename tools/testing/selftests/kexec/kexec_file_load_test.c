@@ -413,22 +413,6 @@ TEST_F(file, no_debug_flag_stays_quiet)
 	free(log);
 }
 
-static long meminfo_kb(const char *field)
-{
-	char line[128];
-	size_t len = strlen(field);
-	long kb = -1;
-	FILE *f = fopen("/proc/meminfo", "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, field, len) && line[len] == ':')
-			kb = strtol(line + len + 1, NULL, 10);
-	fclose(f);
-	return kb;
-}
-
 /*
  * Each cycle claims and frees the kernel's init_size; none may be lost.
  * Under TCG a cycle takes tens of milliseconds here, several times that

@@ -375,22 +375,6 @@ TEST_F(loaded, concurrent_loader_gets_ebusy)
 
 /* --- no leaks across load/unload cycles ------------------------------- */
 
-static long meminfo_kb(const char *field)
-{
-	char line[128];
-	size_t len = strlen(field);
-	long kb = -1;
-	FILE *f = fopen("/proc/meminfo", "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, field, len) && line[len] == ':')
-			kb = strtol(line + len + 1, NULL, 10);
-	fclose(f);
-	return kb;
-}
-
 /* Returns how many of the calls failed. */
 static int load_unload_cycles(struct kexec_segment *seg, unsigned long dest, int n)
 {

@@ -10,6 +10,8 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -71,6 +73,23 @@ static inline long read_number(const char *path)
 		value = LONG_MIN;
 	fclose(f);
 	return value;
+}
+
+/* A /proc/meminfo field in kB, or -1 when it cannot be read. */
+static inline long meminfo_kb(const char *field)
+{
+	char line[128];
+	size_t len = strlen(field);
+	long kb = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, field, len) && line[len] == ':')
+			kb = strtol(line + len + 1, NULL, 10);
+	fclose(f);
+	return kb;
 }
 
 #endif /* KEXEC_SELFTEST_UTIL_H */
