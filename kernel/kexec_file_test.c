@@ -6,7 +6,8 @@
  * kexec_find_place() is judged on made-up memory maps, with a fake "try"
  * standing in for the page allocator: it can refuse candidates that touch
  * a blocked range (saying where, as the real one does), refuse a number of
- * candidates blindly, or fail outright.
+ * candidates blindly, or fail outright.  kexec_file_add_segment() is judged
+ * against the real page allocator.
  */
 
 #include <kunit/test.h>
@@ -136,8 +137,83 @@ static void kexec_find_place_test(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, c->expect_tries, t.calls);
 }
 
+/*
+ * A segment that could not be claimed is moved to its destination at exec
+ * time, over whatever lives there then.  A small segment added after it
+ * takes a block from the page allocator, which is free memory now but may
+ * lie inside that destination.  Make it so: learn which block the
+ * allocator hands out next, put the unclaimed segment over it, and check
+ * that the small segments still land elsewhere.  A block this small comes
+ * from the per-CPU free lists, last freed first out, so the test stays on
+ * one CPU while it runs.
+ */
+/* Segment 0 unclaimed, ending with the block at @next; then small ones. */
+static int claim_test_fill(struct kexec_file *kf, u64 next, u64 small, u64 big)
+{
+	struct kexec_place want = WANT(big, PAGE_SIZE, next + small - big,
+				       next + small);
+	bool claim = kexec_file_claim;
+	unsigned long mem;
+	unsigned int n;
+	int ret;
+
+	kexec_file_claim = false;
+	ret = kexec_file_add_segment(kf, NULL, 0, &want, &mem);
+	kexec_file_claim = claim;
+
+	want = (struct kexec_place)WANT(small, PAGE_SIZE, 0, U64_MAX);
+	for (n = 1; n < 4 && !ret; n++)
+		ret = kexec_file_add_segment(kf, NULL, 0, &want, &mem);
+	return ret;
+}
+
+static void kexec_claim_avoids_moved_test(struct kunit *test)
+{
+	const u64 small = SZ_16K, big = SZ_1M;
+	struct kexec_file kf = {};
+	struct kimage *image;
+	struct page *probe;
+	unsigned int i;
+	u64 next = 0;
+	int ret = -ENOMEM;
+
+	image = kunit_kzalloc(test, sizeof(*image), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, image);
+	image->type = KEXEC_TYPE_DEFAULT;
+	kf.image = image;
+
+	migrate_disable();
+	probe = alloc_pages(GFP_KERNEL, get_order(small));
+	if (probe) {
+		next = page_to_phys(probe);
+		__free_pages(probe, get_order(small));
+		/* Below 2 MiB the window could meet the hole under 1 MiB. */
+		ret = next < SZ_2M ? -ERANGE :
+				     claim_test_fill(&kf, next, small, big);
+	}
+	migrate_enable();
+	if (ret == -ERANGE)
+		kunit_skip(test, "the allocator hands out %#llx, below 2 MiB", next);
+
+	KUNIT_EXPECT_EQ(test, 0, ret);
+	KUNIT_EXPECT_EQ(test, 4, image->nr_segments);
+	KUNIT_EXPECT_EQ(test, next + small - big, image->segment[0].mem);
+	KUNIT_EXPECT_FALSE(test, image->claimed & BIT(0));
+	for (i = 1; i < image->nr_segments; i++) {
+		const struct kexec_segment *s = &image->segment[i];
+
+		KUNIT_EXPECT_FALSE_MSG(test, s->mem < next + small &&
+				       next + small - big < s->mem + s->memsz,
+				       "segment %u at %#lx lies where segment 0 goes",
+				       i, s->mem);
+		if (image->claimed & BIT(i))
+			kimage_release_range(s->mem, s->memsz);
+	}
+}
+
 static struct kunit_case kexec_file_cases[] = {
 	KUNIT_CASE_PARAM(kexec_find_place_test, place_gen_params),
+	KUNIT_CASE(kexec_claim_avoids_moved_test),
 	{}
 };
 
