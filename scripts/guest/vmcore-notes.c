@@ -6,7 +6,10 @@
  *
  * Prints "prstatus N": the NT_PRSTATUS notes named "CORE" in the PT_NOTE
  * segments of the ELF file, one for each CPU whose registers the crashed
- * kernel saved.  Exits 1 when the file is not a 64-bit ELF core.
+ * kernel saved.  Then one line "rip ADDR" for each, the instruction
+ * pointer saved in it, as 16 lowercase hex digits (so that addresses sort
+ * as strings, the way /proc/kallsyms prints them).  Exits 1 when the file
+ * is not a 64-bit ELF core.
  */
 
 #include <elf.h>
@@ -14,16 +17,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/procfs.h>
+#include <sys/reg.h>
 #include <unistd.h>
+
+#define MAX_CPUS 4096
+
+static unsigned long long rips[MAX_CPUS];
 
 static int read_at(int fd, void *buf, size_t len, off_t off)
 {
 	return pread(fd, buf, len, off) == (ssize_t)len ? 0 : -1;
 }
 
-static unsigned int count_notes(const unsigned char *p, size_t len)
+static unsigned int count_notes(const unsigned char *p, size_t len,
+				unsigned int found)
 {
-	unsigned int found = 0;
 	size_t at = 0;
 
 	while (at + sizeof(Elf64_Nhdr) <= len) {
@@ -34,8 +43,15 @@ static unsigned int count_notes(const unsigned char *p, size_t len)
 		if (!n->n_namesz)
 			break;
 		if (n->n_type == NT_PRSTATUS && n->n_namesz == 5 &&
-		    !memcmp(p + at + sizeof(*n), "CORE", 5))
+		    !memcmp(p + at + sizeof(*n), "CORE", 5)) {
+			struct elf_prstatus st;
+
+			if (n->n_descsz >= sizeof(st) && found < MAX_CPUS) {
+				memcpy(&st, p + at + sizeof(*n) + name, sizeof(st));
+				rips[found] = st.pr_reg[RIP];
+			}
 			found++;
+		}
 		at += sizeof(*n) + name + desc;
 	}
 	return found;
@@ -65,9 +81,11 @@ int main(int argc, char **argv)
 		buf = malloc(ph.p_filesz);
 		if (!buf || read_at(fd, buf, ph.p_filesz, ph.p_offset))
 			return 1;
-		found += count_notes(buf, ph.p_filesz);
+		found = count_notes(buf, ph.p_filesz, found);
 		free(buf);
 	}
 	printf("prstatus %u\n", found);
+	for (i = 0; i < found && i < MAX_CPUS; i++)
+		printf("rip %016llx\n", rips[i]);
 	return 0;
 }
