@@ -158,31 +158,39 @@ int kexec_find_place(const struct range *ram, unsigned int nr_ram,
 	return -EADDRNOTAVAIL;
 }
 
-struct kexec_ram {
-	struct range *ranges;
-	unsigned int nr;
-	unsigned int room;
-};
-
-static int kexec_note_ram(struct resource *res, void *arg)
+/**
+ * kexec_ranges_add() - append [start, end] to a growing list of ranges
+ * @list:  the list; start from all zeroes, kfree() @list->ranges when done
+ * @start: first byte
+ * @end:   last byte; nothing is added when it lies below @start
+ *
+ * Context: process context.
+ * Return: 0 or -ENOMEM.
+ */
+int kexec_ranges_add(struct kexec_ranges *list, u64 start, u64 end)
 {
-	struct kexec_ram *ram = arg;
-
-	if (ram->nr == ram->room) {
-		unsigned int room = ram->room ? 2 * ram->room : 32;
+	if (start > end)
+		return 0;
+	if (list->nr == list->room) {
+		unsigned int room = list->room ? 2 * list->room : 32;
 		struct range *bigger;
 
-		bigger = krealloc_array(ram->ranges, room, sizeof(*bigger),
+		bigger = krealloc_array(list->ranges, room, sizeof(*bigger),
 					GFP_KERNEL);
 		if (!bigger)
 			return -ENOMEM;
-		ram->ranges = bigger;
-		ram->room = room;
+		list->ranges = bigger;
+		list->room = room;
 	}
-	ram->ranges[ram->nr].start = res->start;
-	ram->ranges[ram->nr].end = res->end;
-	ram->nr++;
+	list->ranges[list->nr].start = start;
+	list->ranges[list->nr].end = end;
+	list->nr++;
 	return 0;
+}
+
+static int kexec_note_ram(struct resource *res, void *arg)
+{
+	return kexec_ranges_add(arg, res->start, res->end);
 }
 
 struct kexec_claim {
@@ -348,7 +356,7 @@ int kexec_file_add_segment(struct kexec_file *kf, const void *buf,
 	unsigned int n = image->nr_segments;
 	struct kexec_place place = *want;
 	struct range busy[KEXEC_SEGMENT_MAX];
-	struct kexec_ram ram = {};
+	struct kexec_ranges ram = {};
 	struct kexec_claim claim = {};
 	bool claimed = true;
 	u64 where;

@@ -228,6 +228,20 @@ struct kexec_place {
 	u64 max;
 };
 
+/**
+ * struct kexec_ranges - a list of physical ranges, grown by kexec_ranges_add()
+ * @ranges: the ranges, inclusive ends, kmalloc'ed
+ * @nr:     entries used
+ * @room:   entries allocated
+ */
+struct kexec_ranges {
+	struct range *ranges;
+	unsigned int nr;
+	unsigned int room;
+};
+
+int kexec_ranges_add(struct kexec_ranges *list, u64 start, u64 end);
+
 /* With KEXEC_FILE_DEBUG, log a line of the load's description. */
 __printf(2, 3) void kexec_file_debug(const struct kexec_file *kf,
 				     const char *fmt, ...);

@@ -20,6 +20,7 @@
 #include <linux/ioport.h>
 #include <linux/mm.h>
 #include <linux/range.h>
+#include <linux/slab.h>
 #include <asm/apic.h>
 #include <asm/bootparam.h>
 #include <asm/e820/api.h>
@@ -112,24 +113,6 @@ void native_machine_crash_shutdown(struct pt_regs *regs)
 /* The low memory every x86 kernel wants, for its real-mode trampoline. */
 #define KDUMP_LOW_RAM_END	0xa0000
 
-struct kdump_ram {
-	struct range *ranges;
-	unsigned int nr;
-	unsigned int room;
-};
-
-static int kdump_add_range(struct kdump_ram *ram, u64 start, u64 end)
-{
-	if (start > end)
-		return 0;
-	if (ram->nr == ram->room)
-		return -ENOMEM;
-	ram->ranges[ram->nr].start = start;
-	ram->ranges[ram->nr].end = end;
-	ram->nr++;
-	return 0;
-}
-
 /* A System RAM range, less the crash regions (at most two holes). */
 static int kdump_note_ram(struct resource *res, void *arg)
 {
@@ -147,13 +130,13 @@ static int kdump_note_ram(struct resource *res, void *arg)
 		if (!h->end || h->end < start || h->start > end)
 			continue;
 		if (h->start > start) {
-			ret = kdump_add_range(arg, start, h->start - 1);
+			ret = kexec_ranges_add(arg, start, h->start - 1);
 			if (ret)
 				return ret;
 		}
 		start = h->end + 1;
 	}
-	return kdump_add_range(arg, start, end);
+	return kexec_ranges_add(arg, start, end);
 }
 
 /**
@@ -164,25 +147,18 @@ static int kdump_note_ram(struct resource *res, void *arg)
  * kernel itself.
  *
  * Context: process context.
- * Return: a kvmalloc'ed array of inclusive ranges, or an ERR_PTR.
+ * Return: a kmalloc'ed array of inclusive ranges (NULL for none), or an
+ * ERR_PTR.
  */
 struct range *crash_old_memory(unsigned int *nr)
 {
-	struct kdump_ram ram = { .room = 16 };
+	struct kexec_ranges ram = {};
 	int ret;
 
-	for (;;) {
-		ram.ranges = kvmalloc_array(ram.room, sizeof(*ram.ranges), GFP_KERNEL);
-		if (!ram.ranges)
-			return ERR_PTR(-ENOMEM);
-		ram.nr = 0;
-		ret = walk_system_ram_res(0, -1, &ram, kdump_note_ram);
-		if (!ret)
-			break;
-		kvfree(ram.ranges);
-		if (ret != -ENOMEM || ram.room > 65536)
-			return ERR_PTR(ret);
-		ram.room *= 4;
+	ret = walk_system_ram_res(0, -1, &ram, kdump_note_ram);
+	if (ret) {
+		kfree(ram.ranges);
+		return ERR_PTR(ret);
 	}
 	*nr = ram.nr;
 	return ram.ranges;

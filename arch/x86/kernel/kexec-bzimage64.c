@@ -36,6 +36,7 @@
 #include <linux/random.h>
 #include <linux/screen_info.h>
 #include <linux/sizes.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 #include <asm/bootparam.h>
 #include <asm/e820/api.h>
@@ -395,7 +396,7 @@ int arch_kexec_file_load(struct kexec_file *kf)
 		hdr = kexec_file_buffer(kf, lay.corehdr_size);
 		if (hdr)
 			crash_elfcorehdr(hdr, ram, nr);
-		kvfree(ram);
+		kfree(ram);
 		if (!hdr)
 			return -ENOMEM;
 		want = (struct kexec_place) {
