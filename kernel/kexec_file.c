@@ -128,14 +128,10 @@ int kexec_find_place(const struct range *ram, unsigned int nr_ram,
 		cand = ALIGN_DOWN(hi - size + 1, align);
 
 		while (cand >= lo) {
-			if (kexec_place_clash(busy, nr_busy, cand, size, &stop)) {
-				/* Jump below the lowest range in the way. */
-			} else {
+			/* A clash sets @stop to the lowest busy range in the way. */
+			if (!kexec_place_clash(busy, nr_busy, cand, size, &stop)) {
 				stop = cand + size - align;
-				if (!try)
-					ret = 0;
-				else
-					ret = try(ctx, cand, size, &stop);
+				ret = try ? try(ctx, cand, size, &stop) : 0;
 				if (!ret) {
 					*where = cand;
 					return 0;
