@@ -305,10 +305,10 @@ static int bzimage64_fill_params(struct kexec_file *kf,
 	return 0;
 }
 
-/* Copy the purgatory and tell it what to check and where to go. */
-static int bzimage64_fill_purgatory(struct kexec_file *kf,
-				    const struct bzimage64_layout *lay,
-				    void *copy)
+/* Tell the purgatory copy what to check and where to go. */
+static void bzimage64_fill_purgatory(struct kexec_file *kf,
+				     const struct bzimage64_layout *lay,
+				     void *copy)
 {
 	const struct kexec_purgatory_header *ph = copy;
 	struct kexec_purgatory_params *pp = copy + ph->params;
@@ -326,7 +326,17 @@ static int bzimage64_fill_purgatory(struct kexec_file *kf,
 	}
 	pp->nr_regions = i;
 	image->entry = lay->purgatory_mem + ph->entry;
-	return 0;
+}
+
+/* A segment that only needs to be page aligned and above @min. */
+static int bzimage64_add(struct kexec_file *kf, const void *buf, size_t size,
+			 u64 min, unsigned long *mem)
+{
+	const struct kexec_place want = {
+		.size = size, .align = PAGE_SIZE, .min = min, .max = U64_MAX,
+	};
+
+	return kexec_file_add_segment(kf, buf, size, &want, mem);
 }
 
 /**
@@ -373,12 +383,8 @@ int arch_kexec_file_load(struct kexec_file *kf)
 		return ret;
 
 	if (kf->initrd) {
-		want = (struct kexec_place) {
-			.size = kf->initrd_size, .align = PAGE_SIZE,
-			.min = BZ_MIN_INITRD, .max = U64_MAX,
-		};
-		ret = kexec_file_add_segment(kf, kf->initrd, kf->initrd_size,
-					     &want, &lay.initrd_mem);
+		ret = bzimage64_add(kf, kf->initrd, kf->initrd_size,
+				    BZ_MIN_INITRD, &lay.initrd_mem);
 		if (ret)
 			return ret;
 	}
@@ -399,12 +405,8 @@ int arch_kexec_file_load(struct kexec_file *kf)
 		kfree(ram);
 		if (!hdr)
 			return -ENOMEM;
-		want = (struct kexec_place) {
-			.size = lay.corehdr_size, .align = PAGE_SIZE,
-			.min = BZ_MIN_SMALL, .max = U64_MAX,
-		};
-		ret = kexec_file_add_segment(kf, hdr, lay.corehdr_size, &want,
-					     &lay.corehdr_mem);
+		ret = bzimage64_add(kf, hdr, lay.corehdr_size, BZ_MIN_SMALL,
+				    &lay.corehdr_mem);
 		if (ret)
 			return ret;
 	}
@@ -418,12 +420,8 @@ int arch_kexec_file_load(struct kexec_file *kf)
 	params = kexec_file_buffer(kf, params_size);
 	if (!params)
 		return -ENOMEM;
-	want = (struct kexec_place) {
-		.size = params_size, .align = PAGE_SIZE,
-		.min = BZ_MIN_SMALL, .max = U64_MAX,
-	};
-	ret = kexec_file_add_segment(kf, params, params_size, &want,
-				     &lay.params_mem);
+	ret = bzimage64_add(kf, params, params_size, BZ_MIN_SMALL,
+			    &lay.params_mem);
 	if (ret)
 		return ret;
 
@@ -431,12 +429,8 @@ int arch_kexec_file_load(struct kexec_file *kf)
 	if (!purgatory)
 		return -ENOMEM;
 	memcpy(purgatory, kexec_purgatory, purgatory_size);
-	want = (struct kexec_place) {
-		.size = ph->size, .align = PAGE_SIZE,
-		.min = BZ_MIN_SMALL, .max = U64_MAX,
-	};
-	ret = kexec_file_add_segment(kf, purgatory, ph->size, &want,
-				     &lay.purgatory_mem);
+	ret = bzimage64_add(kf, purgatory, ph->size, BZ_MIN_SMALL,
+			    &lay.purgatory_mem);
 	if (ret)
 		return ret;
 
@@ -445,7 +439,8 @@ int arch_kexec_file_load(struct kexec_file *kf)
 		return ret;
 	kexec_file_debug(kf, "bzImage: payload at %#lx, parameters at %#lx, purgatory at %#lx\n",
 			 lay.payload_mem, lay.params_mem, lay.purgatory_mem);
-	return bzimage64_fill_purgatory(kf, &lay, purgatory);
+	bzimage64_fill_purgatory(kf, &lay, purgatory);
+	return 0;
 }
 
 #ifdef CONFIG_KEXEC_FILE_KUNIT_TEST

@@ -16,86 +16,84 @@
 
 struct bz_case {
 	const char *name;
-	void (*damage)(struct setup_header *hdr, u8 *file, size_t *len,
-		       bool *la57);
+	void (*damage)(struct setup_header *hdr, size_t *len, bool *la57);
 	int expect;
 };
 
-static void bz_nothing(struct setup_header *h, u8 *f, size_t *len, bool *la57) { }
+static void bz_nothing(struct setup_header *h, size_t *len, bool *la57) { }
 
-static void bz_short(struct setup_header *h, u8 *f, size_t *len, bool *la57)
+static void bz_short(struct setup_header *h, size_t *len, bool *la57)
 {
 	*len = 2 * 512 - 1;
 }
 
-static void bz_magic(struct setup_header *h, u8 *f, size_t *len, bool *la57)
+static void bz_magic(struct setup_header *h, size_t *len, bool *la57)
 {
 	h->header = 0x53726449;
 }
 
-static void bz_boot_flag(struct setup_header *h, u8 *f, size_t *len, bool *la57)
+static void bz_boot_flag(struct setup_header *h, size_t *len, bool *la57)
 {
 	h->boot_flag = 0;
 }
 
-static void bz_old(struct setup_header *h, u8 *f, size_t *len, bool *la57)
+static void bz_old(struct setup_header *h, size_t *len, bool *la57)
 {
 	h->version = 0x020b;
 }
 
-static void bz_not_high(struct setup_header *h, u8 *f, size_t *len, bool *la57)
+static void bz_not_high(struct setup_header *h, size_t *len, bool *la57)
 {
 	h->loadflags &= ~LOADED_HIGH;
 }
 
-static void bz_fixed(struct setup_header *h, u8 *f, size_t *len, bool *la57)
+static void bz_fixed(struct setup_header *h, size_t *len, bool *la57)
 {
 	h->relocatable_kernel = 0;
 }
 
-static void bz_no_entry64(struct setup_header *h, u8 *f, size_t *len, bool *la57)
+static void bz_no_entry64(struct setup_header *h, size_t *len, bool *la57)
 {
 	h->xloadflags &= ~XLF_KERNEL_64;
 }
 
-static void bz_below_4g(struct setup_header *h, u8 *f, size_t *len, bool *la57)
+static void bz_below_4g(struct setup_header *h, size_t *len, bool *la57)
 {
 	h->xloadflags &= ~XLF_CAN_BE_LOADED_ABOVE_4G;
 }
 
-static void bz_no_la57(struct setup_header *h, u8 *f, size_t *len, bool *la57)
+static void bz_no_la57(struct setup_header *h, size_t *len, bool *la57)
 {
 	h->xloadflags &= ~XLF_5LEVEL;
 	*la57 = true;
 }
 
-static void bz_la57_ok(struct setup_header *h, u8 *f, size_t *len, bool *la57)
+static void bz_la57_ok(struct setup_header *h, size_t *len, bool *la57)
 {
 	*la57 = true;
 }
 
-static void bz_align(struct setup_header *h, u8 *f, size_t *len, bool *la57)
+static void bz_align(struct setup_header *h, size_t *len, bool *la57)
 {
 	h->kernel_alignment = 0x300000;
 }
 
-static void bz_no_init_size(struct setup_header *h, u8 *f, size_t *len, bool *la57)
+static void bz_no_init_size(struct setup_header *h, size_t *len, bool *la57)
 {
 	h->init_size = 0;
 }
 
-static void bz_truncated(struct setup_header *h, u8 *f, size_t *len, bool *la57)
+static void bz_truncated(struct setup_header *h, size_t *len, bool *la57)
 {
 	*len -= 16;
 }
 
-static void bz_setup_only(struct setup_header *h, u8 *f, size_t *len, bool *la57)
+static void bz_setup_only(struct setup_header *h, size_t *len, bool *la57)
 {
 	*len = T_SETUP_SIZE;
 }
 
-static void bz_default_sects(struct setup_header *h, u8 *f, size_t *len,
-			     bool *la57)
+static void bz_default_sects(struct setup_header *h, size_t *len, bool *la57)
 {
 	h->setup_sects = 0;
 }
@@ -154,7 +152,7 @@ static void bzimage64_parse_test(struct kunit *test)
 	/* The header ends where its jump lands: 0x202 + the byte at 0x201. */
 	hdr.jump = (offsetof(struct setup_header, kernel_info_offset) + 4 +
 		    BZ_HDR_OFFSET - 0x202) << 8 | 0xeb;
-	c->damage(&hdr, file, &len, &la57);
+	c->damage(&hdr, &len, &la57);
 	memcpy(file + BZ_HDR_OFFSET, &hdr, sizeof(hdr));
 
 	KUNIT_ASSERT_EQ(test, c->expect, bzimage64_parse(file, len, la57, &bz));
