@@ -201,6 +201,7 @@ static void crash_release(phys_addr_t start, phys_addr_t end)
 int crash_shrink_memory(unsigned long new_size)
 {
 	phys_addr_t start, old_end;
+	unsigned long size;
 	int ret = 0;
 
 	if (!kexec_trylock())
@@ -210,15 +211,12 @@ int crash_shrink_memory(unsigned long new_size)
 		goto out;
 	}
 	new_size = PAGE_ALIGN_DOWN(new_size);
-	if (!crashk_res.end) {
-		ret = new_size ? -EINVAL : 0;
-		goto out;
-	}
-	if (new_size > resource_size(&crashk_res)) {
+	size = crash_get_memory_size();
+	if (new_size > size) {
 		ret = -EINVAL;
 		goto out;
 	}
-	if (new_size == resource_size(&crashk_res))
+	if (new_size == size)
 		goto out;
 
 	start = crashk_res.start;
@@ -298,13 +296,11 @@ void crash_elfcorehdr(void *buf, const struct range *ram, unsigned int nr_ram)
 	eh->e_ehsize = sizeof(*eh);
 	eh->e_phentsize = sizeof(*ph);
 
-	for_each_possible_cpu(cpu) {
-		if (!crash_notes)
-			break;
-		ph = crash_phdr(ph, PT_NOTE,
-				per_cpu_ptr_to_phys(per_cpu_ptr(crash_notes, cpu)),
-				0, sizeof(note_buf_t));
-	}
+	if (crash_notes)
+		for_each_possible_cpu(cpu)
+			ph = crash_phdr(ph, PT_NOTE,
+					per_cpu_ptr_to_phys(per_cpu_ptr(crash_notes, cpu)),
+					0, sizeof(note_buf_t));
 	ph = crash_phdr(ph, PT_NOTE, paddr_vmcoreinfo_note(), 0,
 			VMCOREINFO_NOTE_SIZE);
 	ph = crash_phdr(ph, PT_LOAD, __pa_symbol(_text), (unsigned long)_text,
