@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Interfaces shared by the kexec core (kexec_core.c) and its front ends,
- * kexec_load (kexec.c), kexec_file_load (kexec_file.c) and, later, the
- * crash path.
+ * kexec_load (kexec.c), kexec_file_load (kexec_file.c) and the crash path
+ * (crash_core.c).
  *
  * The validate / stage / commit split is visible here: kexec_validate_segments()
  * has no side effects, kimage_create() and kimage_stage_segment() build an

@@ -7,8 +7,9 @@
  * /sys/kernel/kexec_crash_size, loading and unloading a crash image with
  * kexec_load(KEXEC_ON_CRASH) and /sys/kernel/kexec_crash_loaded, the errno
  * of segments outside the reservation (with the loaded crash image kept),
- * kexec_file_load(KEXEC_FILE_ON_CRASH) with bad inputs, and shrinking the reservation by
- * writing kexec_crash_size.  The crash image is never started.
+ * the crash hotplug flags refused, kexec_file_load(KEXEC_FILE_ON_CRASH) with
+ * bad inputs, and shrinking the reservation by writing kexec_crash_size.
+ * The crash image is never started.
  *
  * The tests run in order and the last ones give the reservation away:
  * run this program in a boot of its own.
@@ -174,6 +175,26 @@ TEST_F(reserved, bad_crash_segments_keep_upstream_errno)
 	EXPECT_EQ(EADDRNOTAVAIL, kexec_load_errno(self->start, 2, segs,
 						  KEXEC_ON_CRASH));
 	EXPECT_EQ(0, read_number(CRASH_LOADED));
+}
+
+/*
+ * The crash hotplug flags ask the kernel to rewrite the ELF core header
+ * when CPUs or memory come and go, which this kernel never does: refused,
+ * where upstream takes and ignores them without CONFIG_CRASH_HOTPLUG.
+ */
+TEST_F(reserved, crash_hotplug_flags_are_einval)
+{
+	struct kexec_segment seg = {
+		.buf = payload, .bufsz = PAGE,
+		.mem = (void *)(unsigned long)self->start, .memsz = PAGE,
+	};
+
+	ASSERT_EQ(0, load_crash_page(self->start));
+	EXPECT_EQ(EINVAL, kexec_load_errno(self->start, 1, &seg,
+					   KEXEC_ON_CRASH | KEXEC_UPDATE_ELFCOREHDR));
+	EXPECT_EQ(EINVAL, kexec_load_errno(self->start, 1, &seg,
+					   KEXEC_ON_CRASH | KEXEC_CRASH_HOTPLUG_SUPPORT));
+	EXPECT_EQ(1, read_number(CRASH_LOADED));
 }
 
 static int file_load_crash(int fd, int initrd, const char *line,
