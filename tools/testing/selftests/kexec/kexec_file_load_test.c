@@ -151,10 +151,10 @@ TEST_F(file, unknown_flag_is_einval)
 /* Without crashkernel= there is nowhere to put a crash image. */
 TEST_F(file, on_crash_without_a_reservation_is_eaddrnotavail)
 {
-	if (access("/sys/kernel/kexec_crash_size", F_OK))
-		SKIP(return, "no crash dump support");
-	if (read_number("/sys/kernel/kexec_crash_size") != 0)
-		SKIP(return, "crashkernel= reserved memory");
+	const char *why = without_reservation();
+
+	if (why)
+		SKIP(return, "%s", why);
 	EXPECT_EQ(EADDRNOTAVAIL, kexec_file_load_errno(self->kernel, self->initrd,
 						       sizeof(cmdline), cmdline,
 						       KEXEC_FILE_ON_CRASH));

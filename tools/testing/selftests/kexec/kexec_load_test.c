@@ -214,10 +214,10 @@ TEST_F(loaded, preserve_context_is_einval)
  */
 TEST_F(loaded, on_crash_without_a_reservation_is_eaddrnotavail)
 {
-	if (access("/sys/kernel/kexec_crash_size", F_OK))
-		SKIP(return, "no crash dump support");
-	if (read_number("/sys/kernel/kexec_crash_size") != 0)
-		SKIP(return, "crashkernel= reserved memory");
+	const char *why = without_reservation();
+
+	if (why)
+		SKIP(return, "%s", why);
 	EXPECT_EQ(EADDRNOTAVAIL, kexec_load_errno(self->dest, 1, self->seg,
 						  KEXEC_ON_CRASH));
 	EXPECT_STILL_LOADED();

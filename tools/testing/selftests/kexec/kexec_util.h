@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Helpers shared by the kexec selftests: the system calls with their errno,
- * dropping CAP_SYS_BOOT in a child, and reading one number from a sysfs or
- * procfs file.
+ * dropping CAP_SYS_BOOT in a child, reading one number from a sysfs or
+ * procfs file, whether a crash reservation is absent, and /proc/meminfo.
  */
 #ifndef KEXEC_SELFTEST_UTIL_H
 #define KEXEC_SELFTEST_UTIL_H
@@ -73,6 +73,19 @@ static inline long read_number(const char *path)
 		value = LONG_MIN;
 	fclose(f);
 	return value;
+}
+
+/*
+ * NULL when crash dumps are built and nothing is reserved for them, so that
+ * a crash load must fail for want of a reservation; else why not.
+ */
+static inline const char *without_reservation(void)
+{
+	if (access("/sys/kernel/kexec_crash_size", F_OK))
+		return "no crash dump support";
+	if (read_number("/sys/kernel/kexec_crash_size") != 0)
+		return "crashkernel= reserved memory";
+	return NULL;
 }
 
 /* A /proc/meminfo field in kB, or -1 when it cannot be read. */
