@@ -3,8 +3,9 @@
 #
 # Build the guest initramfs: busybox-static, Debian's kexec-tools and
 # makedumpfile with the shared libraries they link, our static test
-# programs, the scenario init and the kernels a scenario may kexec into.  The archive is written with the
-# base tree's gen_init_cpio, so no root privileges are needed for /dev nodes.
+# programs, the scenario init and the kernels a scenario may kexec into.
+# The archive is written with the base tree's gen_init_cpio, so no root
+# privileges are needed for /dev nodes.
 #
 #   mkinitramfs.sh OUTPUT.cpio.gz [--debian]
 #
