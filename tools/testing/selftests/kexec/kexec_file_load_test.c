@@ -424,15 +424,15 @@ TEST_F_TIMEOUT(file, two_hundred_cycles_do_not_leak, 180)
 	int i, failed = 0;
 
 	EXPECT_EQ(0, kexec_file_load_errno(-1, -1, 0, NULL, KEXEC_FILE_UNLOAD));
-	free_before = meminfo_kb("MemFree");
+	free_before = free_kb();
 	slab_before = meminfo_kb("SUnreclaim");
 	for (i = 0; i < 200; i++) {
 		failed += !!LOAD_KERNEL(self->kernel);
 		failed += !!kexec_file_load_errno(-1, -1, 0, NULL, KEXEC_FILE_UNLOAD);
 	}
-	free_after = meminfo_kb("MemFree");
+	free_after = free_kb();
 	slab_after = meminfo_kb("SUnreclaim");
-	TH_LOG("MemFree %ld -> %ld kB, SUnreclaim %ld -> %ld kB",
+	TH_LOG("free %ld -> %ld kB, SUnreclaim %ld -> %ld kB",
 	       free_before, free_after, slab_before, slab_after);
 	EXPECT_EQ(0, failed);
 	EXPECT_EQ(0, image_loaded());

@@ -2,7 +2,8 @@
 /*
  * Helpers shared by the kexec selftests: the system calls with their errno,
  * dropping CAP_SYS_BOOT in a child, reading one number from a sysfs or
- * procfs file, whether a crash reservation is absent, and /proc/meminfo.
+ * procfs file, whether a crash reservation is absent, and how much memory
+ * is used.
  */
 #ifndef KEXEC_SELFTEST_UTIL_H
 #define KEXEC_SELFTEST_UTIL_H
@@ -103,6 +104,31 @@ static inline long meminfo_kb(const char *field)
 			kb = strtol(line + len + 1, NULL, 10);
 	fclose(f);
 	return kb;
+}
+
+/*
+ * Free memory in kB, counting the pages waiting on the per-CPU free lists
+ * (the "count:" lines of /proc/zoneinfo), which MemFree leaves out: those
+ * lists grow with a burst of frees and give pages back over seconds, so
+ * MemFree alone can swing by megabytes with nothing leaked.  -1 when it
+ * cannot be read.
+ */
+static inline long free_kb(void)
+{
+	long kb = meminfo_kb("MemFree"), pages = 0, count;
+	char line[128];
+	FILE *f = fopen("/proc/zoneinfo", "r");
+
+	if (kb < 0 || !f) {
+		if (f)
+			fclose(f);
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, " count: %ld", &count) == 1)
+			pages += count;
+	fclose(f);
+	return kb + pages * (sysconf(_SC_PAGESIZE) / 1024);
 }
 
 #endif /* KEXEC_SELFTEST_UTIL_H */
