@@ -369,23 +369,38 @@ TEST_F(file, without_cap_sys_boot_is_eperm)
 	EXPECT_STILL_LOADED();
 }
 
+/* The kernel log as a string, to be freed; NULL when it cannot be read. */
+static char *kernel_log(void)
+{
+	int size = klogctl(10, NULL, 0);	/* SYSLOG_ACTION_SIZE_BUFFER */
+	char *log;
+	int len;
+
+	if (size <= 0)
+		return NULL;
+	log = malloc(size + 1);
+	if (!log)
+		return NULL;
+	len = klogctl(3, log, size);		/* SYSLOG_ACTION_READ_ALL */
+	if (len < 0) {
+		free(log);
+		return NULL;
+	}
+	log[len] = '\0';
+	return log;
+}
+
 /* KEXEC_FILE_DEBUG: the load is described in the kernel log. */
 TEST_F(file, debug_flag_describes_the_load)
 {
 	char marker[64], *log, *at;
-	int size, len;
 
 	snprintf(marker, sizeof(marker), "ktest-debug-%d", getpid());
 	EXPECT_EQ(0, kexec_file_load_errno(self->kernel, self->initrd,
 					   strlen(marker) + 1, marker,
 					   KEXEC_FILE_DEBUG));
-	size = klogctl(10, NULL, 0);	/* SYSLOG_ACTION_SIZE_BUFFER */
-	ASSERT_LT(0, size);
-	log = malloc(size + 1);
+	log = kernel_log();
 	ASSERT_NE(NULL, log);
-	len = klogctl(3, log, size);	/* SYSLOG_ACTION_READ_ALL */
-	ASSERT_LT(0, len);
-	log[len] = '\0';
 	at = strstr(log, marker);
 	ASSERT_NE(NULL, at) TH_LOG("the command line is not in the log");
 	EXPECT_NE(NULL, strstr(at, "kexec_file: segment 0:"));
@@ -397,18 +412,12 @@ TEST_F(file, debug_flag_describes_the_load)
 TEST_F(file, no_debug_flag_stays_quiet)
 {
 	char marker[64], *log;
-	int size, len;
 
 	snprintf(marker, sizeof(marker), "ktest-quiet-%d", getpid());
 	EXPECT_EQ(0, kexec_file_load_errno(self->kernel, self->initrd,
 					   strlen(marker) + 1, marker, 0));
-	size = klogctl(10, NULL, 0);
-	ASSERT_LT(0, size);
-	log = malloc(size + 1);
+	log = kernel_log();
 	ASSERT_NE(NULL, log);
-	len = klogctl(3, log, size);
-	ASSERT_LT(0, len);
-	log[len] = '\0';
 	EXPECT_EQ(NULL, strstr(log, marker));
 	free(log);
 }
