@@ -247,10 +247,13 @@ TEST_F(reserved, growing_is_einval)
 /* Runs late: from here on the reservation is smaller. */
 TEST_F(reserved, shrinking_gives_memory_back)
 {
+	long total = meminfo_kb("MemTotal");
 	unsigned long long start, end;
 
 	ASSERT_EQ(0, shrink_to(RESERVED / 2));
 	EXPECT_EQ((long)RESERVED / 2, read_number(CRASH_SIZE));
+	/* The pages went to the page allocator, which counts them now. */
+	EXPECT_EQ(total + (long)(RESERVED / 2 / 1024), meminfo_kb("MemTotal"));
 	ASSERT_TRUE(crash_region(&start, &end));
 	EXPECT_EQ(self->start, start);
 	EXPECT_EQ(RESERVED / 2, end - start + 1);
@@ -262,10 +265,12 @@ TEST_F(reserved, shrinking_gives_memory_back)
 /* Runs last: the reservation is gone. */
 TEST_F(reserved, shrinking_to_zero_releases_it)
 {
+	long total = meminfo_kb("MemTotal");
 	unsigned long long start, end;
 
 	ASSERT_EQ(0, shrink_to(0));
 	EXPECT_EQ(0, read_number(CRASH_SIZE));
+	EXPECT_EQ(total + (long)(RESERVED / 2 / 1024), meminfo_kb("MemTotal"));
 	EXPECT_FALSE(crash_region(&start, &end));
 	EXPECT_EQ(EADDRNOTAVAIL, load_crash_page(self->start));
 }
