@@ -29,6 +29,7 @@
 #include <linux/crash_core.h>
 #include <linux/elf.h>
 #include <linux/elfcore.h>
+#include <linux/export.h>
 #include <linux/kexec.h>
 #include <linux/memblock.h>
 #include <linux/mm.h>
@@ -67,6 +68,7 @@ int kexec_crash_loaded(void)
 {
 	return !!READ_ONCE(kexec_crash_image);
 }
+EXPORT_SYMBOL_GPL(kexec_crash_loaded);
 
 /**
  * kexec_should_crash() - will this oops end in a panic anyway?
