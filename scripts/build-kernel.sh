@@ -70,9 +70,13 @@ fi
 log=$build/logs/build-$variant.log
 mkdir -p "$build/logs"
 echo "build-kernel: building $variant ($(cat "$build/base/VERSION")), log in ${log#"$top"/}"
+# Modules too: modpost is what fails when a symbol a module uses is not
+# exported.
+targets=(bzImage)
+grep -qx CONFIG_MODULES=y "$obj/.config" && targets+=(modules)
 if [[ ${KTEST_VERBOSE:-0} == 1 ]]; then
-	"${kmake[@]}" bzImage 2>&1 | tee "$log"
-elif ! "${kmake[@]}" bzImage > "$log" 2>&1; then
+	"${kmake[@]}" "${targets[@]}" 2>&1 | tee "$log"
+elif ! "${kmake[@]}" "${targets[@]}" > "$log" 2>&1; then
 	echo "build-kernel: the $variant build failed; last lines of ${log#"$top"/}:" >&2
 	tail -n 40 "$log" | sed 's/^/  | /' >&2
 	exit 1
@@ -86,4 +90,10 @@ publish "$obj/arch/x86/boot/bzImage" "$out/bzImage"
 publish "$obj/vmlinux" "$out/vmlinux"
 publish "$obj/.config" "$out/config"
 publish "$build/base/VERSION" "$out/BASE_VERSION"
+# The modules, as /lib/modules/RELEASE/ under out/.../modules.
+if [[ ${targets[*]} == *modules* ]]; then
+	rm -rf "$out/modules"
+	"${kmake[@]}" -s INSTALL_MOD_PATH="$out/modules" INSTALL_MOD_STRIP=1 \
+		DEPMOD=true modules_install >/dev/null
+fi
 echo "build-kernel: $variant -> ${out#"$top"/}/bzImage ($("${kmake[@]}" -s kernelrelease))"

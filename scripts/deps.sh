@@ -12,7 +12,7 @@ packages=(
 	linux-source-6.12 gcc make flex bison bc libelf-dev libssl-dev
 	dwarves cpio xz-utils perl python3 ccache
 	# guest userspace and the emulator
-	busybox-static kexec-tools makedumpfile qemu-system-x86
+	busybox-static kexec-tools makedumpfile qemu-system-x86 ovmf
 )
 
 missing=()

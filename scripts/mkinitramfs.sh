@@ -75,6 +75,12 @@ if [[ $with_debian == --debian ]]; then
 		[[ $k == *.pkg ]] || add_file "/boot/$(basename "$k")" "$k" 0644
 	done
 fi
+# Our kernel's modules, where modprobe and insmod look for them.
+if [[ -d $top/out/x86_64/modules/lib/modules ]]; then
+	while read -r ko; do
+		add_file "${ko#"$top/out/x86_64/modules"}" "$ko" 0644
+	done < <(find "$top/out/x86_64/modules/lib/modules" -name '*.ko' | sort)
+fi
 if [[ -d $build/guest-bin ]]; then
 	for prog in "$build"/guest-bin/*; do
 		[[ -f $prog ]] && add_file "/usr/lib/ktest/$(basename "$prog")" "$prog" 0755
