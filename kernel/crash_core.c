@@ -75,14 +75,18 @@ EXPORT_SYMBOL_GPL(kexec_crash_loaded);
  * @p: the task that oopsed
  *
  * If so, and a crash image is loaded, the oops path starts it at once, with
- * the registers of the oops rather than those of panic().
+ * the registers of the oops rather than those of panic().  Not with
+ * crash_kexec_post_notifiers: whoever set it (Hyper-V and SEV-SNP hosts
+ * do, and users may) wants the panic notifiers and kmsg dumpers to run
+ * before the capture kernel, so the oops must go through panic(), which
+ * then starts the crash image itself.
  *
  * Context: oops path.
  * Return: non-zero to crash now.
  */
 int kexec_should_crash(struct task_struct *p)
 {
-	if (!kexec_crash_loaded())
+	if (!kexec_crash_loaded() || crash_kexec_post_notifiers)
 		return 0;
 	/* The same cases in which the oops path would go on to panic(). */
 	return in_interrupt() || !p->pid || is_global_init(p) || panic_on_oops;

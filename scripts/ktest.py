@@ -325,6 +325,11 @@ SCENARIOS = [
     # reservation is unmapped), and the oops start the intact image.
     Scenario('kdump-stray-write', plan=('pw',), extra='crashkernel=192M',
              needs=('CONFIG_CRASH_DUMP', 'CONFIG_KEXEC_PANIC_TEST')),
+    # The same with crash_kexec_post_notifiers: the oops must not start the
+    # capture kernel itself but leave that to panic(), after its notifiers.
+    Scenario('kdump-post-notifiers', plan=('pw',),
+             extra='crashkernel=192M crash_kexec_post_notifiers',
+             needs=('CONFIG_CRASH_DUMP', 'CONFIG_KEXEC_PANIC_TEST')),
     # A panic from NMI context.
     Scenario('kdump-nmi', plan=('pn',), extra='crashkernel=192M',
              needs=('CONFIG_CRASH_DUMP', 'CONFIG_KEXEC_PANIC_TEST')),
