@@ -117,15 +117,23 @@ static bool __init crashkernel_number(char **p, unsigned long long *out)
 }
 
 /*
+ * Firmware keeps some RAM for itself, so a machine with 2 GiB reports a
+ * little less.  A range list is judged against RAM rounded up to this, so
+ * that "2G-:256M" means what its writer meant; upstream rounds the same.
+ */
+#define CRASHKERNEL_RAM_ROUNDING	SZ_128M
+
+/*
  * START-[END]:SIZE entries separated by commas: the size of the first entry
- * whose [START, END) holds @ram, or 0 when none does.  Stops at '@' or at
- * the end of the value.
+ * whose [START, END) holds @ram (rounded up), or 0 when none does.  Stops
+ * at '@' or at the end of the value.
  */
 static int __init crashkernel_pick(char **p, unsigned long long ram,
 				   unsigned long long *size)
 {
 	bool found = false;
 
+	ram = round_up(ram, CRASHKERNEL_RAM_ROUNDING);
 	*size = 0;
 	for (;;) {
 		unsigned long long start, end = ULLONG_MAX, entry;
