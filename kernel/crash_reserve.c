@@ -36,6 +36,7 @@
 #include <linux/init.h>
 #include <linux/ioport.h>
 #include <linux/kernel.h>
+#include <linux/kmemleak.h>
 #include <linux/memblock.h>
 #include <linux/sizes.h>
 #include <linux/string.h>
@@ -279,6 +280,12 @@ static void __init crashkernel_publish(struct resource *res, phys_addr_t start,
 {
 	res->start = start;
 	res->end = start + size - 1;
+	/*
+	 * memblock told kmemleak about the region, which would then scan it;
+	 * but it leaves the direct map while it holds a crash image
+	 * (machine_kexec_protect_crash()), and a scan there would fault.
+	 */
+	kmemleak_ignore_phys(start);
 #ifdef HAVE_ARCH_ADD_CRASH_RES_TO_IOMEM_EARLY
 	insert_resource(&iomem_resource, res);
 #endif

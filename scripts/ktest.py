@@ -312,6 +312,10 @@ SCENARIOS = [
     Scenario('crashkernel-no-ram', extra='crashkernel=32M@3G', needs=('CONFIG_CRASH_RESERVE',),
              console_shows=(r'crashkernel: 0xc0000000-0xc1ffffff is not free RAM',
                             r'ktest: crash kernel none')),
+    # A kmemleak scan while a crash image is loaded must not touch the
+    # (unmapped) reservation: that would oops, and the oops start a dump.
+    Scenario('kmemleak-crash', extra='crashkernel=64M kmemleak=on',
+             needs=('CONFIG_CRASH_DUMP', 'CONFIG_DEBUG_KMEMLEAK')),
     # kexec -p, then a sysrq crash: the capture kernel must find the old
     # memory in /proc/vmcore, and makedumpfile the old panic in its log.
     Scenario('kdump', plan=('p',), extra='crashkernel=192M', needs=('CONFIG_CRASH_DUMP',)),
