@@ -169,35 +169,57 @@ void crash_kexec(struct pt_regs *regs)
 	panic_reset();
 }
 
+static resource_size_t crash_region_size(const struct resource *res)
+{
+	resource_size_t end = READ_ONCE(res->end);
+
+	return end ? end - READ_ONCE(res->start) + 1 : 0;
+}
+
 /**
  * crash_get_memory_size() - bytes in the crashkernel= reservation
  *
- * A read that races with a shrink sees the size before or after it.
+ * Both regions count: the main one and, with crashkernel=,high, the one
+ * below 4 GiB (crashkernel=,low).  A read that races with a shrink may
+ * see each region before or after it.
  *
  * Context: any.
  * Return: the size, 0 when nothing is reserved.
  */
 ssize_t crash_get_memory_size(void)
 {
-	resource_size_t end = READ_ONCE(crashk_res.end);
-
-	return end ? end - READ_ONCE(crashk_res.start) + 1 : 0;
+	return crash_region_size(&crashk_res) + crash_region_size(&crashk_low_res);
 }
 
-/* Give [start, end] of the reservation to the page allocator. */
-static void crash_release(phys_addr_t start, phys_addr_t end)
+/*
+ * Keep the first @keep bytes of @res, give the rest to the page allocator.
+ * A region kept at 0 bytes leaves /proc/iomem.
+ */
+static void crash_region_trim(struct resource *res, resource_size_t keep)
 {
+	resource_size_t size = crash_region_size(res);
 	unsigned long pfn;
 
-	for (pfn = PHYS_PFN(start); pfn <= PHYS_PFN(end); pfn++)
+	if (keep >= size)
+		return;
+	for (pfn = PHYS_PFN(res->start + keep); pfn <= PHYS_PFN(res->end); pfn++)
 		free_reserved_page(pfn_to_page(pfn));
+	if (keep) {
+		res->end = res->start + keep - 1;
+	} else {
+		release_resource(res);
+		res->start = 0;
+		res->end = 0;
+	}
 }
 
 /**
  * crash_shrink_memory() - give the end of the reservation back
  * @new_size: bytes to keep, rounded down to whole pages; 0 keeps none
  *
- * Only while no crash image is loaded.
+ * Only while no crash image is loaded.  The low region (crashkernel=,low),
+ * which the capture kernel needs for DMA, is the last to go: the bytes
+ * kept are taken from it first, the rest from the main region.
  *
  * Context: process context.
  * Return: 0, -EINVAL when @new_size is larger than the reservation,
@@ -206,8 +228,7 @@ static void crash_release(phys_addr_t start, phys_addr_t end)
  */
 int crash_shrink_memory(unsigned long new_size)
 {
-	phys_addr_t start, old_end;
-	unsigned long size;
+	resource_size_t keep_low;
 	int ret = 0;
 
 	if (!kexec_trylock())
@@ -217,24 +238,16 @@ int crash_shrink_memory(unsigned long new_size)
 		goto out;
 	}
 	new_size = PAGE_ALIGN_DOWN(new_size);
-	size = crash_get_memory_size();
-	if (new_size > size) {
+	if (new_size > crash_get_memory_size()) {
 		ret = -EINVAL;
 		goto out;
 	}
-	if (new_size == size)
+	if (new_size == crash_get_memory_size())
 		goto out;
 
-	start = crashk_res.start;
-	old_end = crashk_res.end;
-	if (new_size) {
-		crashk_res.end = start + new_size - 1;
-	} else {
-		release_resource(&crashk_res);
-		crashk_res.start = 0;
-		crashk_res.end = 0;
-	}
-	crash_release(start + new_size, old_end);
+	keep_low = min_t(resource_size_t, new_size, crash_region_size(&crashk_low_res));
+	crash_region_trim(&crashk_res, new_size - keep_low);
+	crash_region_trim(&crashk_low_res, keep_low);
 	pr_info("reservation shrunk to %lu MiB\n", new_size >> 20);
 out:
 	kexec_unlock();
