@@ -89,6 +89,7 @@ class Boot:
     lines: list = field(default_factory=list)   # (host seconds, text)
     timed_out: bool = False
     stopped: bool = False       # killed on purpose once stop_on matched
+    matched: str = ''           # the line stop_on matched
     exit_code: int = 0
 
     def texts(self):
@@ -117,7 +118,10 @@ def qemu_command(append, smp, mem, disk, allow_reset, machine, kernel, initrd):
 
 
 def boot(name, append, timeout, smp=2, mem='512M', allow_reset=False,
-         machine='pc', stop_on=None, kernel=KERNEL, initrd=INITRD):
+         machine='pc', stop_on=None, kernel=KERNEL, initrd=INITRD, linger=0):
+    """Run QEMU to its end, the timeout, or the line stop_on matches; with
+    linger, QEMU gets that many more seconds after the match to exit by
+    itself (a reset, under -no-reboot)."""
     LOGS.mkdir(parents=True, exist_ok=True)
     log = LOGS / f'{name}.log'
     disk = BUILD / 'state' / f'{name}.img'
@@ -154,8 +158,12 @@ def boot(name, append, timeout, smp=2, mem='512M', allow_reset=False,
                 text = raw.decode(errors='replace').rstrip('\r')
                 result.lines.append((now, text))
                 logf.write(f'[+{now:9.3f}] {text}\n')
-                if stop_on and stop_on.search(text):
-                    result.stopped = True
+                if stop_on and not result.matched and stop_on.search(text):
+                    result.matched = text
+                    if linger:
+                        deadline = min(deadline, time.monotonic() + linger)
+                    else:
+                        result.stopped = True
             logf.flush()
             if result.stopped:
                 break
@@ -176,6 +184,13 @@ def boot(name, append, timeout, smp=2, mem='512M', allow_reset=False,
 # --------------------------------------------------------------------------
 # Scenarios
 # --------------------------------------------------------------------------
+
+# Plan steps after which no generation follows: what they boot is judged
+# on the serial port.
+ONE_WAY = ('fault', 'corrupt')
+
+RESET_GRACE = 30    # seconds a machine has to reset itself after a report
+
 
 @dataclass
 class Scenario:
@@ -201,10 +216,13 @@ class Scenario:
     gen_timeout: float = 0      # seconds per generation, if the default is too short
     pad_mib: int = 0            # pad each next initramfs with this many MiB
     extra: str = ''             # more kernel parameters, kept across hops
+    resets: bool = False        # after expect_serial, the machine resets itself
+    # A check of the line expect_serial matched: '' or why it is wrong.
+    serial_check: object = None
 
     @property
     def generations(self):
-        return len([m for m in self.plan if m not in ('fault', 'corrupt')]) + 1
+        return len([m for m in self.plan if m not in ONE_WAY]) + 1
 
     def append(self):
         parts = [BASE_APPEND, f'ktest={self.name}', 'gen=1']
@@ -264,7 +282,8 @@ SCENARIOS = [
              programs=('kexec_load_test',)),
     # Ours into the pristine base (its own kexec) and back into ours.
     Scenario('baseline', plan=('l@baseline', 'l'), kernels=('-kx', '-base', '-kx')),
-    Scenario('trampoline-fault', plan=('fault',),
+    # The report, then a reset: a headless machine must come back.
+    Scenario('trampoline-fault', plan=('fault',), resets=True,
              expect_serial=r'kexec: trampoline fault vector 0e cr2 0000700000000000'),
     Scenario('unload'),
     Scenario('unload-file', needs=('CONFIG_KEXEC_FILE',)),
@@ -375,10 +394,12 @@ def judge(scn, result):
     if bad:
         return 'guest check failed: ' + '; '.join(bad)
     if scn.expect_serial:
-        if result.stopped:
-            return ''
-        return f'the console never showed /{scn.expect_serial}/' + \
-            (' (timed out)' if result.timed_out else '')
+        if not result.matched:
+            return f'the console never showed /{scn.expect_serial}/' + \
+                (' (timed out)' if result.timed_out else '')
+        if scn.resets and result.timed_out:
+            return f'the machine did not reset within {RESET_GRACE} s of the report'
+        return scn.serial_check(result.matched) if scn.serial_check else ''
     kernels = [m.group(1) for t in texts if (m := KERNEL_RE.search(t))]
     for gen, (suffix, got) in enumerate(zip(scn.kernels, kernels), 1):
         if not got.endswith(suffix):
@@ -440,7 +461,8 @@ def run_scenario(scn):
     stop_on = re.compile(scn.expect_serial) if scn.expect_serial else None
     return boot(scn.name, scn.append(), timeout, smp=scn.smp, mem=scn.mem,
                 allow_reset='fw' in scn.plan, machine=scn.machine, stop_on=stop_on,
-                kernel=scn.kernel, initrd=scn.initrd)
+                kernel=scn.kernel, initrd=scn.initrd,
+                linger=RESET_GRACE if scn.resets else 0)
 
 
 # --------------------------------------------------------------------------

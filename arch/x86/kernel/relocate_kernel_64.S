@@ -26,6 +26,9 @@
  *     still in long mode on the 1:1 tables, as the 64-bit boot protocol and
  *     kexec-tools' purgatory expect.
  *
+ * A fault prints its vector and CR2 on the serial port and then resets the
+ * machine, so that a server nobody watches comes back up.
+ *
  * Nothing here may use the old kernel's memory: it is the copy's
  * destination.  The move list, the sources, the page tables and this page
  * are all outside the destinations (see include/linux/kexec.h).
@@ -44,7 +47,10 @@
 #define TR_GATE_INTR	0x8e00		/* present, DPL 0, 64-bit interrupt gate */
 #define TR_CR4_KEEP	(X86_CR4_PAE | X86_CR4_LA57 | X86_CR4_MCE)
 #define TR_UART		0x3f8		/* COM1 data; line status is +5 */
-#define TR_UART_THRE	0x20
+#define TR_UART_THRE	0x20		/* room for a byte */
+#define TR_UART_TEMT	0x40		/* everything sent */
+#define TR_RESET_CTRL	0xcf9		/* chipset reset control register */
+#define TR_RESET_HARD	0x06		/* full reset, CPU and platform */
 
 	.section .rodata..kexec_trampoline, "a"
 	.code64
@@ -152,7 +158,11 @@ tr_stubs:
 	vector = vector + 1
 	.endr
 
-/* Print "kexec: trampoline fault vector VV cr2 CCCCCCCCCCCCCCCC", then halt. */
+/*
+ * Print "kexec: trampoline fault vector VV cr2 CCCCCCCCCCCCCCCC", then reset:
+ * through the chipset's reset control register where there is one, else by
+ * a triple fault (an empty IDT, then an exception).
+ */
 tr_fault:
 	cld
 	lea	tr_fault_msg(%rip), %rsi
@@ -167,6 +177,17 @@ tr_fault:
 	call	tr_puthex
 	lea	tr_fault_eol(%rip), %rsi
 	call	tr_puts
+	mov	$(TR_UART + 5), %dx
+.Lwait_temt:
+	inb	%dx, %al
+	test	$TR_UART_TEMT, %al
+	jz	.Lwait_temt
+
+	mov	$TR_RESET_CTRL, %dx
+	mov	$TR_RESET_HARD, %al
+	outb	%al, %dx
+	lidt	tr_no_idt(%rip)
+	int3
 .Lhalt:
 	cli
 	hlt
@@ -235,6 +256,11 @@ tr_gdt_desc:
 tr_idt_desc:
 	.word	TR_VECTORS * 16 - 1
 	.quad	0				/* base, filled in at run time */
+	.balign	8
+	.word	0, 0, 0
+tr_no_idt:
+	.word	0
+	.quad	0
 	.balign	16
 tr_idt:
 	.skip	TR_VECTORS * 16
