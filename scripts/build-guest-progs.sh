@@ -23,9 +23,12 @@ make -s -C "$src/tools/testing/selftests/kexec" OUTPUT="$out" \
 	KHDR_INCLUDES="-isystem $obj/usr/include" TEST_PROGS= TEST_FILES= all
 
 # Guest helpers that are not selftests: they end the boot they run in.
+# NAME.c is linked with the images it loads, NAME-*.S.
 for helper in "$top"/scripts/guest/*.c; do
 	bin=$out/$(basename "$helper" .c)
-	if [[ ! -x $bin || $helper -nt $bin ]]; then
-		gcc -static -O2 -Wall -Werror -isystem "$obj/usr/include" -o "$bin" "$helper"
+	parts=("$helper" "${helper%.c}"-*.S)
+	[[ -e ${parts[1]} ]] || parts=("$helper")
+	if [[ ! -x $bin ]] || [[ -n $(find "${parts[@]}" -newer "$bin") ]]; then
+		gcc -static -O2 -Wall -Werror -isystem "$obj/usr/include" -o "$bin" "${parts[@]}"
 	fi
 done

@@ -187,9 +187,21 @@ def boot(name, append, timeout, smp=2, mem='512M', allow_reset=False,
 
 # Plan steps after which no generation follows: what they boot is judged
 # on the serial port.
-ONE_WAY = ('fault', 'corrupt')
+ONE_WAY = ('fault', 'corrupt', 'cr0')
 
 RESET_GRACE = 30    # seconds a machine has to reset itself after a report
+
+
+def cr0_as_booted(line):
+    """The probe's CR0: protected mode and paging on, AM, WP, TS, EM off."""
+    cr0 = int(re.search(r'cr0 ([0-9a-f]{16})', line).group(1), 16)
+    names = {'AM': 1 << 18, 'WP': 1 << 16, 'TS': 1 << 3, 'EM': 1 << 2}
+    left = [name for name, bit in names.items() if cr0 & bit]
+    if left:
+        return f'CR0 {cr0:#x} still has {", ".join(left)} set'
+    if cr0 & 0x80000001 != 0x80000001:
+        return f'CR0 {cr0:#x} lacks PG or PE'
+    return ''
 
 
 @dataclass
@@ -285,6 +297,9 @@ SCENARIOS = [
     # The report, then a reset: a headless machine must come back.
     Scenario('trampoline-fault', plan=('fault',), resets=True,
              expect_serial=r'kexec: trampoline fault vector 0e cr2 0000700000000000'),
+    # What the trampoline leaves in CR0 for the image it starts.
+    Scenario('trampoline-cr0', plan=('cr0',),
+             expect_serial=r'kexec probe: cr0 [0-9a-f]{16}', serial_check=cr0_as_booted),
     Scenario('unload'),
     Scenario('unload-file', needs=('CONFIG_KEXEC_FILE',)),
     Scenario('selftests', programs=('kexec_load_test', 'kexec_file_load_test')),

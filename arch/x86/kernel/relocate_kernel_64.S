@@ -19,7 +19,9 @@
  *  1. installs its own GDT and an IDT whose handlers report the vector and
  *     CR2 on the first serial port, instead of a silent triple fault;
  *  2. trims CR4 to what long mode needs (PAE, LA57) plus MCE, which also
- *     drops global pages, PCID, SMEP/SMAP and CET;
+ *     drops global pages, PCID, SMEP/SMAP and CET, and clears the CR0 bits
+ *     a new kernel may not expect: alignment checks (AM), write protection
+ *     in ring 0 (WP), the lazy FPU trap (TS) and FPU emulation (EM);
  *  3. performs the move list: records of (destination, source) pages, a
  *     CHAIN marker linking list pages, an END marker closing the list;
  *  4. clears the general purpose registers and jumps to the entry point,
@@ -46,6 +48,7 @@
 #define TR_STUB_SIZE	8
 #define TR_GATE_INTR	0x8e00		/* present, DPL 0, 64-bit interrupt gate */
 #define TR_CR4_KEEP	(X86_CR4_PAE | X86_CR4_LA57 | X86_CR4_MCE)
+#define TR_CR0_DROP	(X86_CR0_AM | X86_CR0_WP | X86_CR0_TS | X86_CR0_EM)
 #define TR_UART		0x3f8		/* COM1 data; line status is +5 */
 #define TR_UART_THRE	0x20		/* room for a byte */
 #define TR_UART_TEMT	0x40		/* everything sent */
@@ -100,10 +103,13 @@ relocate_kernel:
 	mov	%rax, tr_idt_desc + 2(%rip)
 	lidt	tr_idt_desc(%rip)
 
-	/* 2. Minimal CR4, then a full TLB flush for good measure. */
+	/* 2. Minimal CR4 and CR0, then a full TLB flush for good measure. */
 	mov	%cr4, %rax
 	and	$TR_CR4_KEEP, %eax
 	mov	%rax, %cr4
+	mov	%cr0, %rax
+	and	$~TR_CR0_DROP, %rax
+	mov	%rax, %cr0
 	mov	%cr3, %rax
 	mov	%rax, %cr3
 
