@@ -16,7 +16,8 @@
  *   initramfs    page aligned, if there is one
  *   parameters   struct boot_params, the command line, then setup_data
  *                (a fresh RNG seed; more of the memory map if the zero
- *                page cannot hold it all)
+ *                page cannot hold it all; on EFI machines the firmware's
+ *                tables and this kernel's runtime memory map)
  *   purgatory    our verifying stub, entered first (<asm/kexec-purgatory.h>)
  *   core header  crash images only: the ELF core header of the old memory
  *
@@ -25,6 +26,18 @@
  * lives in the crashkernel= reservation; its command line starts with
  * elfcorehdr=, and its memory map offers only the reservation (and the
  * low 640 KiB) as RAM.
+ *
+ * EFI
+ * ---
+ * The runtime services can be entered only at the virtual addresses this
+ * kernel gave them with SetVirtualAddressMap(), which firmware allows once
+ * per boot.  So a new kernel is handed what it needs to use the old
+ * mappings instead (as a kernel started by kexec-tools gets it from
+ * /sys/firmware/efi/runtime-map): efi_info with the system table and a
+ * memory map of the runtime regions, their virtual addresses included,
+ * and a SETUP_EFI node with the physical addresses of the firmware vendor
+ * string, the configuration tables and SMBIOS, which the system table no
+ * longer holds once it has been converted.
  */
 
 #define pr_fmt(fmt)	"kexec_file: " fmt
@@ -40,6 +53,7 @@
 #include <linux/string.h>
 #include <asm/bootparam.h>
 #include <asm/e820/api.h>
+#include <asm/efi.h>
 #include <asm/kexec-bzimage64.h>
 #include <asm/kexec-purgatory.h>
 #include <asm/pgtable.h>
@@ -205,6 +219,18 @@ static u64 *bzimage64_fill_e820(struct boot_params *params,
 	return link;
 }
 
+/* Bytes of EFI runtime memory map to pass on; 0 for none (no EFI). */
+static size_t bzimage64_efi_map_size(void)
+{
+	int size;
+
+	if (!efi_enabled(EFI_RUNTIME_SERVICES) ||
+	    !boot_params.efi_info.efi_memmap_size)
+		return 0;
+	size = efi_get_runtime_map_size();
+	return size > 0 ? size : 0;
+}
+
 struct bzimage64_layout {
 	struct bzimage64 bz;
 	unsigned long payload_mem;
@@ -216,6 +242,9 @@ struct bzimage64_layout {
 	size_t cmdline_offset;
 	size_t e820_offset;
 	size_t rng_offset;
+	size_t efi_offset;		/* SETUP_EFI node */
+	size_t efi_map_offset;		/* runtime memory map */
+	size_t efi_map_size;		/* 0: no EFI to pass on */
 };
 
 /* "elfcorehdr=0x<16 digits> ", put before a crash image's command line. */
@@ -243,6 +272,50 @@ static int bzimage64_crash_e820(const struct bzimage64_layout *lay,
 	return -EINVAL;
 #endif
 }
+
+#ifdef CONFIG_EFI
+/* The new kernel's way back into this kernel's EFI runtime mappings. */
+static u64 *bzimage64_fill_efi(const struct bzimage64_layout *lay,
+			       struct boot_params *params, u64 *link)
+{
+	const struct efi_info *cur = &boot_params.efi_info;
+	unsigned long map_mem = lay->params_mem + lay->efi_map_offset;
+	struct efi_info *ei = &params->efi_info;
+	struct efi_setup_data *esd;
+	struct setup_data *sd;
+
+	if (!lay->efi_map_size)
+		return link;
+	/* Sized by bzimage64_efi_map_size(); the map never changes. */
+	if (WARN_ON_ONCE(efi_runtime_map_copy((void *)params + lay->efi_map_offset,
+					      lay->efi_map_size)))
+		return link;
+
+	ei->efi_loader_signature = cur->efi_loader_signature;
+	ei->efi_systab = cur->efi_systab;
+	ei->efi_systab_hi = cur->efi_systab_hi;
+	ei->efi_memdesc_version = cur->efi_memdesc_version;
+	ei->efi_memdesc_size = efi_get_runtime_map_desc_size();
+	ei->efi_memmap = lower_32_bits(map_mem);
+	ei->efi_memmap_hi = upper_32_bits(map_mem);
+	ei->efi_memmap_size = lay->efi_map_size;
+	params->secure_boot = boot_params.secure_boot;
+
+	sd = bzimage64_setup_data(params, lay->params_mem, link, lay->efi_offset,
+				  SETUP_EFI, sizeof(*esd));
+	esd = (struct efi_setup_data *)sd->data;
+	esd->fw_vendor = efi_fw_vendor;
+	esd->tables = efi_config_table;
+	esd->smbios = efi.smbios;
+	return &sd->next;
+}
+#else
+static u64 *bzimage64_fill_efi(const struct bzimage64_layout *lay,
+			       struct boot_params *params, u64 *link)
+{
+	return link;
+}
+#endif
 
 /* struct boot_params for the new kernel, in the parameters segment. */
 static int bzimage64_fill_params(struct kexec_file *kf,
@@ -292,6 +365,8 @@ static int bzimage64_fill_params(struct kexec_file *kf,
 		link = bzimage64_fill_e820(params, lay->params_mem, link,
 					   lay->e820_offset);
 	}
+
+	link = bzimage64_fill_efi(lay, params, link);
 
 	/* Seed the new kernel's RNG, but never with an unseeded one. */
 	if (rng_is_initialized()) {
@@ -416,7 +491,12 @@ int arch_kexec_file_load(struct kexec_file *kf)
 	lay.e820_offset = ALIGN(lay.cmdline_offset + BZ_COREHDR_ARG_MAX +
 				max_t(size_t, kf->cmdline_size, 1), 16);
 	lay.rng_offset = ALIGN(lay.e820_offset + bzimage64_e820_extra(), 16);
-	params_size = lay.rng_offset + sizeof(struct setup_data) + BZ_RNG_SEED_BYTES;
+	lay.efi_offset = ALIGN(lay.rng_offset + sizeof(struct setup_data) +
+			       BZ_RNG_SEED_BYTES, 16);
+	lay.efi_map_offset = ALIGN(lay.efi_offset + sizeof(struct setup_data) +
+				   sizeof(struct efi_setup_data), 16);
+	lay.efi_map_size = bzimage64_efi_map_size();
+	params_size = lay.efi_map_offset + lay.efi_map_size;
 	params = kexec_file_buffer(kf, params_size);
 	if (!params)
 		return -ENOMEM;
