@@ -73,9 +73,12 @@ MODULE_PARM_DESC(claim, "Take segment destinations at load time (default: on)");
  * ===================================================================
  */
 
-/* The lowest start among @busy ranges that overlap [start, start + size). */
+/*
+ * Do any @busy ranges overlap [start, start + size)?  If so, @low is the
+ * lowest start and @high the highest end among them.
+ */
 static bool kexec_place_clash(const struct range *busy, unsigned int nr_busy,
-			      u64 start, u64 size, u64 *clash)
+			      u64 start, u64 size, u64 *low, u64 *high)
 {
 	bool found = false;
 	unsigned int i;
@@ -83,21 +86,91 @@ static bool kexec_place_clash(const struct range *busy, unsigned int nr_busy,
 	for (i = 0; i < nr_busy; i++) {
 		if (busy[i].start > start + size - 1 || busy[i].end < start)
 			continue;
-		if (!found || busy[i].start < *clash)
-			*clash = busy[i].start;
+		if (!found || busy[i].start < *low)
+			*low = busy[i].start;
+		if (!found || busy[i].end > *high)
+			*high = busy[i].end;
 		found = true;
 	}
 	return found;
 }
 
+/* Candidates in [lo, hi] from the top down; see kexec_find_place(). */
+static int kexec_place_down(u64 lo, u64 hi, const struct range *busy,
+			    unsigned int nr_busy, const struct kexec_place *want,
+			    kexec_try_fn try, void *ctx, u64 *where)
+{
+	u64 size = want->size, align = want->align;
+	u64 cand = ALIGN_DOWN(hi - size + 1, align), stop, unused;
+	int ret;
+
+	while (cand >= lo) {
+		/* A clash sets @stop to the lowest busy range in the way. */
+		if (!kexec_place_clash(busy, nr_busy, cand, size, &stop, &unused)) {
+			stop = cand + size - align;
+			ret = try ? try(ctx, cand, size, &stop) : 0;
+			if (!ret) {
+				*where = cand;
+				return 0;
+			}
+			if (ret != -EBUSY)
+				return ret;
+		}
+		/* The next candidate must end at or below @stop. */
+		if (stop < size || stop - size < lo)
+			break;
+		stop = ALIGN_DOWN(stop - size, align);
+		if (stop >= cand) {
+			if (cand < align)
+				break;
+			stop = cand - align;
+		}
+		cand = stop;
+	}
+	return -EADDRNOTAVAIL;
+}
+
+/* Candidates in [lo, hi] from the bottom up; see kexec_find_place(). */
+static int kexec_place_up(u64 lo, u64 hi, const struct range *busy,
+			  unsigned int nr_busy, const struct kexec_place *want,
+			  kexec_try_fn try, void *ctx, u64 *where)
+{
+	u64 size = want->size, align = want->align;
+	u64 cand = ALIGN(lo, align), past, unused;
+	int ret;
+
+	while (cand >= lo && cand <= hi && hi - cand + 1 >= size) {
+		/* A clash sets @past to the highest busy byte in the way. */
+		if (kexec_place_clash(busy, nr_busy, cand, size, &unused, &past)) {
+			past++;
+		} else {
+			u64 hint = cand;
+
+			ret = try ? try(ctx, cand, size, &hint) : 0;
+			if (!ret) {
+				*where = cand;
+				return 0;
+			}
+			if (ret != -EBUSY)
+				return ret;
+			past = PAGE_ALIGN_DOWN(hint) + PAGE_SIZE;
+		}
+		/* The next candidate must start at or above @past. */
+		if (!past || ALIGN(past, align) <= cand)
+			break;
+		cand = ALIGN(past, align);
+	}
+	return -EADDRNOTAVAIL;
+}
+
 /**
- * kexec_find_place() - choose a destination, highest first
+ * kexec_find_place() - choose a destination, highest (or lowest) first
  * @ram:     usable memory, in ascending order, inclusive ends
  * @nr_ram:  entries in @ram
  * @busy:    ranges already given to other segments, inclusive ends
  * @nr_busy: entries in @busy
- * @want:    size, alignment and bounds of the destination
- * @try:     offered each free candidate, highest first; NULL takes the first
+ * @want:    size, alignment, bounds and direction of the destination
+ * @try:     offered each free candidate in turn; NULL takes the first
  * @ctx:     passed to @try
  * @where:   the chosen start
  *
@@ -111,45 +184,25 @@ int kexec_find_place(const struct range *ram, unsigned int nr_ram,
 		     const struct kexec_place *want, kexec_try_fn try,
 		     void *ctx, u64 *where)
 {
-	u64 size = want->size, align = want->align;
-	unsigned int i;
+	unsigned int n;
 	int ret;
 
-	if (!size || !is_power_of_2(align))
+	if (!want->size || !is_power_of_2(want->align))
 		return -EINVAL;
 
-	for (i = nr_ram; i-- > 0;) {
-		u64 lo = max(ram[i].start, want->min);
-		u64 hi = min(ram[i].end, want->max - 1);
-		u64 cand, stop;
+	for (n = 0; n < nr_ram; n++) {
+		const struct range *r = &ram[want->low_first ? n : nr_ram - 1 - n];
+		u64 lo = max(r->start, want->min);
+		u64 hi = min(r->end, want->max - 1);
 
-		if (hi < lo || hi - lo + 1 < size)
+		if (hi < lo || hi - lo + 1 < want->size)
 			continue;
-		cand = ALIGN_DOWN(hi - size + 1, align);
-
-		while (cand >= lo) {
-			/* A clash sets @stop to the lowest busy range in the way. */
-			if (!kexec_place_clash(busy, nr_busy, cand, size, &stop)) {
-				stop = cand + size - align;
-				ret = try ? try(ctx, cand, size, &stop) : 0;
-				if (!ret) {
-					*where = cand;
-					return 0;
-				}
-				if (ret != -EBUSY)
-					return ret;
-			}
-			/* The next candidate must end at or below @stop. */
-			if (stop < size || stop - size < lo)
-				break;
-			stop = ALIGN_DOWN(stop - size, align);
-			if (stop >= cand) {
-				if (cand < align)
-					break;
-				stop = cand - align;
-			}
-			cand = stop;
-		}
+		if (want->low_first)
+			ret = kexec_place_up(lo, hi, busy, nr_busy, want, try, ctx, where);
+		else
+			ret = kexec_place_down(lo, hi, busy, nr_busy, want, try, ctx, where);
+		if (ret != -EADDRNOTAVAIL)
+			return ret;
 	}
 	return -EADDRNOTAVAIL;
 }
@@ -198,7 +251,7 @@ struct kexec_claim {
  * looked at first, from the top down: one that is offline, in another
  * zone, reserved, or allocated and not on an LRU list (so most likely
  * unmovable kernel memory) rules the candidate out, and the search goes
- * on below it.  alloc_contig_range() then migrates the movable pages
+ * on past it.  alloc_contig_range() then migrates the movable pages
  * that are there and takes the range; it has the last word.
  */
 static int __maybe_unused kexec_claim_range(void *ctx, u64 start, u64 size,
@@ -368,7 +421,9 @@ int kexec_file_add_segment(struct kexec_file *kf, const void *buf,
 	if (image->type == KEXEC_TYPE_CRASH)
 		return kexec_file_place_crash(kf, buf, bufsz, &place, mem);
 
-	ret = kexec_file_claim ? kexec_claim_block(&place, &where) : -ENOSPC;
+	/* The allocator's blocks come from anywhere: not for low_first. */
+	ret = kexec_file_claim && !place.low_first ?
+	      kexec_claim_block(&place, &where) : -ENOSPC;
 	/*
 	 * A block the allocator hands out is free now, but it may lie where
 	 * an earlier segment that could not be claimed will be moved at

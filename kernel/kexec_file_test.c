@@ -57,6 +57,9 @@ static int place_fake_try(void *ctx, u64 start, u64 size, u64 *hint)
 #define R(_s, _e)	{ .start = (_s), .end = (_e) - 1 }
 #define WANT(_size, _align, _min, _max) \
 	{ .size = (_size), .align = (_align), .min = (_min), .max = (_max) }
+#define WANT_LOW(_size, _align, _min, _max) \
+	{ .size = (_size), .align = (_align), .min = (_min), .max = (_max), \
+	  .low_first = true }
 
 static const struct place_case place_cases[] = {
 	{ "highest aligned fit", { R(SZ_1M, SZ_512M) }, 1, {}, 0,
@@ -106,6 +109,36 @@ static const struct place_case place_cases[] = {
 	{ "try error stops the search", { R(SZ_1M, SZ_512M) }, 1, {}, 0,
 	  WANT(SZ_16M, SZ_2M, 0, U64_MAX), true, {}, 0, -ENOSPC, -ENOSPC,
 	  0, 1 },
+	{ "low first: lowest aligned fit above min", { R(SZ_1M, SZ_512M) }, 1,
+	  {}, 0, WANT_LOW(SZ_16M, SZ_2M, SZ_16M + SZ_4K, U64_MAX), false, {}, 0,
+	  0, 0, SZ_16M + SZ_2M },
+	{ "low first: lower range first",
+	  { R(SZ_1M, SZ_64M), R(SZ_256M, SZ_512M) }, 2, {}, 0,
+	  WANT_LOW(SZ_16M, SZ_2M, SZ_16M, U64_MAX), false, {}, 0, 0, 0, SZ_16M },
+	{ "low first: upper range when the lower is small",
+	  { R(SZ_1M, SZ_16M + SZ_4M), R(SZ_256M, SZ_512M) }, 2, {}, 0,
+	  WANT_LOW(SZ_16M, SZ_2M, SZ_16M, U64_MAX), false, {}, 0, 0, 0, SZ_256M },
+	{ "low first: above busy segments", { R(0, SZ_128M) }, 1,
+	  { R(SZ_16M, SZ_32M + SZ_4K), R(SZ_32M + SZ_8M, SZ_64M) }, 2,
+	  WANT_LOW(SZ_16M, SZ_2M, SZ_16M, U64_MAX), false, {}, 0, 0, 0, SZ_64M },
+	{ "low first: between busy segments", { R(0, SZ_128M) }, 1,
+	  { R(SZ_64M, SZ_128M), R(0, SZ_16M) }, 2,
+	  WANT_LOW(SZ_16M, SZ_4K, 0, U64_MAX), false, {}, 0, 0, 0, SZ_16M },
+	{ "low first: below max or nowhere", { R(SZ_1M, SZ_512M) }, 1,
+	  { R(SZ_16M, SZ_256M) }, 1, WANT_LOW(SZ_16M, SZ_2M, SZ_16M, SZ_256M),
+	  false, {}, 0, 0, -EADDRNOTAVAIL, 0 },
+	{ "low first: try skips above the blocked page", { R(SZ_1M, SZ_512M) },
+	  1, {}, 0, WANT_LOW(SZ_64M, SZ_2M, SZ_16M, U64_MAX), true,
+	  R(SZ_32M + SZ_4K, SZ_32M + SZ_8K), 0, 0, 0, SZ_32M + SZ_2M, 2 },
+	{ "low first: try refuses blindly: one step each", { R(SZ_1M, SZ_512M) },
+	  1, {}, 0, WANT_LOW(SZ_16M, SZ_2M, SZ_16M, U64_MAX), true, {}, 3, 0, 0,
+	  SZ_16M + 3 * SZ_2M, 4 },
+	{ "low first: try refuses all", { R(SZ_64M, SZ_64M + SZ_16M) }, 1, {}, 0,
+	  WANT_LOW(SZ_4M, SZ_4M, 0, U64_MAX), true, {}, 100, 0, -EADDRNOTAVAIL,
+	  0, 4 },
+	{ "low first: top of the address space", { R(U64_MAX - SZ_16M + 1, 0) },
+	  1, {}, 0, WANT_LOW(SZ_8M, SZ_4M, 0, U64_MAX), true, {}, 100, 0,
+	  -EADDRNOTAVAIL, 0, 2 },
 	{ "zero size", { R(SZ_1M, SZ_512M) }, 1, {}, 0,
 	  WANT(0, SZ_4K, 0, U64_MAX), false, {}, 0, 0, -EINVAL, 0 },
 	{ "alignment not a power of two", { R(SZ_1M, SZ_512M) }, 1, {}, 0,

@@ -55,7 +55,8 @@ struct kimage *kexec_install(struct kimage **slot, struct kimage *image);
  * @start: physical start of the candidate
  * @size:  its size in bytes
  * @hint:  on -EBUSY, an address in the candidate known to be unusable;
- *         preset to the start of the candidate's last aligned step
+ *         preset to the start of the candidate's last aligned step (its
+ *         first page, when the search goes up)
  *
  * Return: 0 when the range is taken, -EBUSY to be offered the next
  * candidate, any other error to stop the search.

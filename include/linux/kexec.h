@@ -220,12 +220,14 @@ struct kexec_file {
  * @align: alignment of its start, a power of two, at least PAGE_SIZE
  * @min:   lowest start address
  * @max:   end address (exclusive) it must not pass
+ * @low_first: take the lowest place that fits rather than the highest
  */
 struct kexec_place {
 	u64 size;
 	u64 align;
 	u64 min;
 	u64 max;
+	bool low_first;
 };
 
 /**

@@ -445,12 +445,17 @@ int arch_kexec_file_load(struct kexec_file *kf)
 	    ph->params + sizeof(struct kexec_purgatory_params) > ph->size)
 		return -ENOEXEC;
 
-	/* The payload: the decompressor works in place, in init_size bytes. */
+	/*
+	 * The payload: the decompressor works in place, in init_size bytes.
+	 * It chooses the kernel's physical address (KASLR) only above where
+	 * it was loaded, so it goes as low as it can.
+	 */
 	want = (struct kexec_place) {
 		.size = max_t(u64, lay.bz.init_size, lay.bz.payload_size),
 		.align = lay.bz.kernel_alignment,
 		.min = max_t(u64, lay.bz.pref_address, BZ_MIN_PAYLOAD),
 		.max = U64_MAX,
+		.low_first = true,
 	};
 	ret = kexec_file_add_segment(kf, kf->kernel + lay.bz.setup_size,
 				     lay.bz.payload_size, &want, &lay.payload_mem);
