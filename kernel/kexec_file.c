@@ -58,6 +58,8 @@
 
 /* Failed alloc_contig_range() calls after which a segment stops trying. */
 #define KEXEC_CLAIM_ATTEMPTS	16
+/* Pages looked at between two chances to reschedule. */
+#define KEXEC_CLAIM_SCAN_BATCH	1024
 
 /*
  * kexec_file.claim=0 leaves every segment to be moved at exec, as
@@ -237,9 +239,28 @@ int kexec_ranges_add(struct kexec_ranges *list, u64 start, u64 end)
 	return 0;
 }
 
+/*
+ * RAM that a driver added (virtio-mem, dax/kmem) is not in the firmware's
+ * memory map, so the next kernel does not have it until its own driver
+ * adds it again: no destination may lie there.
+ */
 static int kexec_note_ram(struct resource *res, void *arg)
 {
+	if (res->flags & IORESOURCE_SYSRAM_DRIVER_MANAGED)
+		return 0;
 	return kexec_ranges_add(arg, res->start, res->end);
+}
+
+static int kexec_driver_managed(struct resource *res, void *arg)
+{
+	return !!(res->flags & IORESOURCE_SYSRAM_DRIVER_MANAGED);
+}
+
+/* Is all of [start, start + size) RAM that the next kernel will find? */
+static bool kexec_plain_ram(u64 start, u64 size)
+{
+	return walk_system_ram_res(start, start + size - 1, NULL,
+				   kexec_driver_managed) <= 0;
 }
 
 struct kexec_claim {
@@ -249,10 +270,13 @@ struct kexec_claim {
 /*
  * Take [start, start + size) from the page allocator.  The pages are
  * looked at first, from the top down: one that is offline, in another
- * zone, reserved, or allocated and not on an LRU list (so most likely
- * unmovable kernel memory) rules the candidate out, and the search goes
- * on past it.  alloc_contig_range() then migrates the movable pages
- * that are there and takes the range; it has the last word.
+ * zone or in ZONE_MOVABLE, reserved, or allocated and not on an LRU list
+ * (so most likely unmovable kernel memory) rules the candidate out, and
+ * the search goes on past it.  ZONE_MOVABLE is left alone because a
+ * claimed page stays pinned until the image is unloaded, which would
+ * keep that memory from going offline.  alloc_contig_range() then
+ * migrates the movable pages that are there and takes the range; it has
+ * the last word.
  */
 static int __maybe_unused kexec_claim_range(void *ctx, u64 start, u64 size,
 					    u64 *hint)
@@ -267,8 +291,11 @@ static int __maybe_unused kexec_claim_range(void *ctx, u64 start, u64 size,
 	for (pfn = last; pfn + 1 > first; pfn--) {
 		struct page *page = pfn_to_online_page(pfn);
 
+		/* A candidate can span a great many pages. */
+		if (!(pfn % KEXEC_CLAIM_SCAN_BATCH))
+			cond_resched();
 		if (!page || (zone && page_zone(page) != zone) ||
-		    PageReserved(page) ||
+		    page_zonenum(page) == ZONE_MOVABLE || PageReserved(page) ||
 		    (page_count(page) && !PageLRU(page))) {
 			*hint = PFN_PHYS(pfn);
 			return -EBUSY;
@@ -305,7 +332,8 @@ static int kexec_claim_block(const struct kexec_place *want, u64 *where)
 		__free_page(page + i);
 
 	start = page_to_phys(page);
-	if (start < want->min || start + want->size > want->max) {
+	if (start < want->min || start + want->size > want->max ||
+	    !kexec_plain_ram(start, want->size)) {
 		kimage_release_range(start, want->size);
 		return -ENOSPC;
 	}

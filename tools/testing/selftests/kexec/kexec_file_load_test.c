@@ -6,8 +6,10 @@
  * kernel format, initramfs, command line, flags, permission), that a
  * refused request leaves the loaded image in place, that loading,
  * reloading and unloading work and do not leak, and that KEXEC_FILE_DEBUG
- * describes the load in the kernel log.  Images are only ever loaded,
- * never executed.
+ * describes the load in the kernel log, and where segments may not go
+ * (ZONE_MOVABLE for claimed ones, driver-managed RAM for any; those two
+ * run in boots that have such memory).  Images are only ever loaded, never
+ * executed.
  *
  * The kernel loaded is $KEXEC_TEST_KERNEL, by default /boot/bzImage (the
  * running kernel's image in the test guests).  Needs root.
@@ -420,6 +422,142 @@ TEST_F(file, no_debug_flag_stays_quiet)
 	ASSERT_NE(NULL, log);
 	EXPECT_EQ(NULL, strstr(log, marker));
 	free(log);
+}
+
+/*
+ * The pages of ZONE_MOVABLE, from /proc/zoneinfo, as [start, end) page
+ * frame numbers; false when there is no such zone with memory in it.
+ */
+static bool movable_zone(unsigned long *start, unsigned long *end)
+{
+	unsigned long spanned = 0, first = 0;
+	bool in_zone = false, have_start = false;
+	char line[256];
+	FILE *f = fopen("/proc/zoneinfo", "r");
+
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, "Node ", 5)) {
+			if (in_zone)
+				break;
+			in_zone = strstr(line, " zone  Movable") ||
+				  strstr(line, " zone Movable");
+			continue;
+		}
+		if (!in_zone)
+			continue;
+		if (sscanf(line, " spanned %lu", &spanned) == 1)
+			continue;
+		if (sscanf(line, " start_pfn: %lu", &first) == 1)
+			have_start = true;
+	}
+	fclose(f);
+	if (!in_zone || !have_start || !spanned)
+		return false;
+	*start = first;
+	*end = first + spanned;
+	return true;
+}
+
+struct logged_segment {
+	unsigned long start, end;	/* [start, end) */
+	bool claimed;
+};
+
+/*
+ * Load @kernel and @initrd with KEXEC_FILE_DEBUG and read back, from the
+ * kernel log, where each segment went.  Returns how many were logged.
+ */
+static int load_and_log_segments(int kernel, int initrd,
+				 struct logged_segment *segs, int max)
+{
+	unsigned long seg, size, addr, memsz;
+	char marker[64], *log, *at;
+	int n = 0;
+
+	snprintf(marker, sizeof(marker), "ktest-segments-%d", getpid());
+	if (kexec_file_load_errno(kernel, initrd, strlen(marker) + 1, marker,
+				  KEXEC_FILE_DEBUG))
+		return -1;
+	log = kernel_log();
+	if (!log)
+		return -1;
+	at = strstr(log, marker);
+	while (at && n < max && (at = strstr(at, "kexec_file: segment "))) {
+		char how[16] = "";
+
+		at += strlen("kexec_file: segment ");
+		if (sscanf(at, "%lu: %lx bytes at %lx, %lx in memory, %15s",
+			   &seg, &size, &addr, &memsz, how) != 5)
+			continue;
+		segs[n].start = addr;
+		segs[n].end = addr + memsz;
+		segs[n].claimed = !strcmp(how, "claimed");
+		n++;
+	}
+	free(log);
+	return n;
+}
+
+/*
+ * A claimed destination stays allocated until the image goes; in
+ * ZONE_MOVABLE that would keep the memory from going offline, so no
+ * claimed segment may lie there.  Run in a boot with movablecore=.
+ */
+TEST_F(file, claimed_segments_avoid_zone_movable)
+{
+	unsigned long zone_start, zone_end;
+	struct logged_segment segs[16];
+	int i, n, claimed = 0;
+
+	if (!movable_zone(&zone_start, &zone_end))
+		SKIP(return, "no ZONE_MOVABLE here (boot with movablecore=)");
+	zone_start *= 4096;
+	zone_end *= 4096;
+	n = load_and_log_segments(self->kernel, self->initrd, segs, 16);
+	ASSERT_LT(0, n) TH_LOG("no segments in the kernel log");
+	for (i = 0; i < n; i++) {
+		if (!segs[i].claimed)
+			continue;
+		claimed++;
+		EXPECT_TRUE(segs[i].end <= zone_start || segs[i].start >= zone_end)
+			TH_LOG("segment %d at %#lx-%#lx is in ZONE_MOVABLE (%#lx-%#lx)",
+			       i, segs[i].start, segs[i].end, zone_start, zone_end);
+	}
+	TH_LOG("%d of %d segments claimed, ZONE_MOVABLE is %#lx-%#lx", claimed, n,
+	       zone_start, zone_end);
+}
+
+/*
+ * RAM that a driver added (virtio-mem, dax/kmem), "System RAM (driver)" in
+ * /proc/iomem, is not in the next kernel's memory map: no segment, claimed
+ * or moved at exec, may lie there.  Run in a boot with such memory.
+ */
+TEST_F(file, no_segment_in_driver_managed_ram)
+{
+	struct logged_segment segs[16];
+	unsigned long start[32], end[32];
+	int i, j, n, nr_ram = 0;
+	char line[256];
+	FILE *f = fopen("/proc/iomem", "r");
+
+	ASSERT_NE(NULL, f);
+	while (nr_ram < 32 && fgets(line, sizeof(line), f))
+		if (strstr(line, " : System RAM (") &&
+		    sscanf(line, " %lx-%lx", &start[nr_ram], &end[nr_ram]) == 2)
+			nr_ram++;
+	fclose(f);
+	if (!nr_ram)
+		SKIP(return, "no driver-managed RAM here (virtio-mem, dax/kmem)");
+	n = load_and_log_segments(self->kernel, self->initrd, segs, 16);
+	ASSERT_LT(0, n) TH_LOG("no segments in the kernel log");
+	for (i = 0; i < n; i++)
+		for (j = 0; j < nr_ram; j++)
+			EXPECT_TRUE(segs[i].end <= start[j] || segs[i].start > end[j])
+				TH_LOG("segment %d at %#lx-%#lx is in driver-managed RAM %#lx-%#lx",
+				       i, segs[i].start, segs[i].end, start[j], end[j]);
+	TH_LOG("%d segments, %d driver-managed RAM ranges", n, nr_ram);
 }
 
 /*
