@@ -96,7 +96,14 @@ class Boot:
         return [t for _, t in self.lines]
 
 
-def qemu_command(append, smp, mem, disk, allow_reset, machine, kernel, initrd):
+# Debian's ovmf: the firmware, read-only, and a fresh copy of its variable
+# store for each UEFI boot.
+OVMF_CODE = Path('/usr/share/OVMF/OVMF_CODE_4M.fd')
+OVMF_VARS = Path('/usr/share/OVMF/OVMF_VARS_4M.fd')
+
+
+def qemu_command(append, smp, mem, disk, allow_reset, machine, kernel, initrd,
+                 uefi_vars=None, devices=(), objects=()):
     qemu = os.environ.get('KTEST_QEMU', 'qemu-system-x86_64')
     cmd = [qemu, '-nodefaults', '-no-user-config', '-display', 'none',
            '-monitor', 'none', '-serial', 'stdio',
@@ -106,6 +113,13 @@ def qemu_command(append, smp, mem, disk, allow_reset, machine, kernel, initrd):
            '-drive', f'file={disk},if=virtio,format=raw',
            '-netdev', 'user,id=net0,restrict=on',
            '-device', 'virtio-net-pci,netdev=net0']
+    for obj in objects:
+        cmd += ['-object', obj]
+    for device in devices:
+        cmd += ['-device', device]
+    if uefi_vars:
+        cmd += ['-drive', f'if=pflash,format=raw,unit=0,readonly=on,file={OVMF_CODE}',
+                '-drive', f'if=pflash,format=raw,unit=1,file={uefi_vars}']
     if os.environ.get('KTEST_KVM') == '1':
         cmd += ['-accel', 'kvm', '-cpu', 'host']
     else:
@@ -118,7 +132,8 @@ def qemu_command(append, smp, mem, disk, allow_reset, machine, kernel, initrd):
 
 
 def boot(name, append, timeout, smp=2, mem='512M', allow_reset=False,
-         machine='pc', stop_on=None, kernel=KERNEL, initrd=INITRD, linger=0):
+         machine='pc', stop_on=None, kernel=KERNEL, initrd=INITRD, linger=0,
+         uefi=False, devices=(), objects=()):
     """Run QEMU to its end, the timeout, or the line stop_on matches; with
     linger, QEMU gets that many more seconds after the match to exit by
     itself (a reset, under -no-reboot)."""
@@ -129,7 +144,12 @@ def boot(name, append, timeout, smp=2, mem='512M', allow_reset=False,
     with open(disk, 'wb') as f:
         f.truncate(1 << 20)
 
-    cmd = qemu_command(append, smp, mem, disk, allow_reset, machine, kernel, initrd)
+    uefi_vars = None
+    if uefi:
+        uefi_vars = disk.with_suffix('.vars.fd')
+        uefi_vars.write_bytes(OVMF_VARS.read_bytes())
+    cmd = qemu_command(append, smp, mem, disk, allow_reset, machine, kernel, initrd,
+                       uefi_vars, devices, objects)
     result = Boot(log=log)
     start = time.monotonic()
     deadline = start + timeout
@@ -228,6 +248,9 @@ class Scenario:
     gen_timeout: float = 0      # seconds per generation, if the default is too short
     pad_mib: int = 0            # pad each next initramfs with this many MiB
     extra: str = ''             # more kernel parameters, kept across hops
+    uefi: bool = False          # boot through OVMF instead of SeaBIOS
+    devices: tuple = ()         # more QEMU devices
+    objects: tuple = ()         # and the QEMU objects they need
     resets: bool = False        # after expect_serial, the machine resets itself
     # A check of the line expect_serial matched: '' or why it is wrong.
     serial_check: object = None
@@ -244,13 +267,16 @@ class Scenario:
             parts.append('ktests=' + ','.join(self.programs))
         if self.pad_mib:
             parts.append(f'kpad={self.pad_mib}')
+        if self.uefi:
+            parts.append('kfw=uefi')
         if self.extra:
             parts.append(self.extra)
         return ' '.join(parts)
 
 
 SCENARIOS = [
-    Scenario('boot', wants_kunit=True),
+    # KUnit, and our kernel's modules against QEMU's pvpanic device.
+    Scenario('boot', wants_kunit=True, devices=('pvpanic',)),
     Scenario('kexec-l', plan=('l', 'l', 'l')),
     Scenario('kexec-s', plan=('s', 's', 's'), needs=('CONFIG_KEXEC_FILE',)),
     # Our own minimal loader asks for KEXEC_FILE_DEBUG, so the purgatory
@@ -306,6 +332,14 @@ SCENARIOS = [
     # The policy sysctls only tighten: a boot of their own.
     Scenario('selftests-policy', programs=('kexec_policy_test',)),
     Scenario('selftests-lockdown', programs=('kexec_lockdown_test',)),
+    # Half the memory in ZONE_MOVABLE, where no claimed segment may lie, and
+    # 256 MiB of virtio-mem RAM, onlined for the kernel, where no segment
+    # may lie at all.
+    Scenario('selftests-memory', extra='movablecore=50% memhp_default_state=online_kernel',
+             mem='512M,maxmem=2G',
+             devices=('virtio-mem-pci,id=vmem0,memdev=vmem0,requested-size=256M',),
+             objects=('memory-backend-ram,id=vmem0,size=512M',),
+             programs=('kexec_file_load_test',), needs=('CONFIG_VIRTIO_MEM',)),
     # Crash images and the reservation: a boot of its own, it shrinks it.
     Scenario('selftests-crash', extra='crashkernel=64M', programs=('kexec_crash_test',),
              needs=('CONFIG_CRASH_DUMP',)),
@@ -384,7 +418,29 @@ SCENARIOS = [
     Scenario('kdump-in-kexec', plan=('pk',), extra='crashkernel=192M',
              needs=('CONFIG_CRASH_DUMP', 'CONFIG_KEXEC_PANIC_TEST')),
     Scenario('firmware', plan=('fw',)),
+    # UEFI machines: OVMF boots the first kernel through the EFI stub; every
+    # kernel after a kexec must still have ACPI, every CPU, its memory and
+    # working EFI runtime services (a variable written by one generation
+    # is read back by the next).
+    Scenario('uefi-kexec-l', plan=('l', 'l'), uefi=True),
+    Scenario('uefi-kexec-s', plan=('s', 's'), uefi=True, needs=('CONFIG_KEXEC_FILE',)),
+    Scenario('uefi-file-loader', plan=('m',), uefi=True, needs=('CONFIG_KEXEC_FILE',)),
+    Scenario('uefi-baseline', plan=('l@baseline', 'l'), uefi=True,
+             kernels=('-kx', '-base', '-kx')),
+    Scenario('uefi-file-baseline', plan=('s@baseline', 's'), uefi=True,
+             needs=('CONFIG_KEXEC_FILE',), kernels=('-kx', '-base', '-kx')),
+    Scenario('uefi-debian', plan=('l@debian-6.12',), uefi=True, initrd=INITRD_DEBIAN,
+             kernels=('-kx', '-amd64')),
+    Scenario('uefi-file-debian', plan=('s@debian-6.12',), uefi=True, initrd=INITRD_DEBIAN,
+             needs=('CONFIG_KEXEC_FILE',), kernels=('-kx', '-amd64')),
+    Scenario('uefi-smp-4', plan=('s', 'l'), smp=4, uefi=True, needs=('CONFIG_KEXEC_FILE',)),
+    Scenario('uefi-kdump', plan=('p',), uefi=True, extra='crashkernel=192M',
+             needs=('CONFIG_CRASH_DUMP',)),
+    Scenario('uefi-kdump-file', plan=('ps',), uefi=True, extra='crashkernel=192M',
+             needs=('CONFIG_CRASH_DUMP',)),
+    Scenario('uefi-firmware', plan=('fw',), uefi=True),
     Scenario('tour', plan=('fw', 'l', 's'), in_check=False),
+    Scenario('tour-uefi', plan=('fw', 'l', 's'), uefi=True, in_check=False),
     # Control for the judge itself: a hop to a kernel image that is not
     # there must be reported as a failure, with the guest's reason.
     Scenario('control-broken-hop', plan=('l@missing',),
@@ -477,7 +533,8 @@ def run_scenario(scn):
     return boot(scn.name, scn.append(), timeout, smp=scn.smp, mem=scn.mem,
                 allow_reset='fw' in scn.plan, machine=scn.machine, stop_on=stop_on,
                 kernel=scn.kernel, initrd=scn.initrd,
-                linger=RESET_GRACE if scn.resets else 0)
+                linger=RESET_GRACE if scn.resets else 0, uefi=scn.uefi,
+                devices=scn.devices, objects=scn.objects)
 
 
 # --------------------------------------------------------------------------
@@ -644,6 +701,10 @@ def check_scenarios(results, scenarios):
             results.add('SKIP', f'scenario {scn.name}',
                         'the test kernel is built without ' + ', '.join(missing))
             continue
+        if scn.uefi and not (OVMF_CODE.exists() and OVMF_VARS.exists()):
+            results.add('FAIL', f'scenario {scn.name}',
+                        f'{OVMF_CODE} or {OVMF_VARS} missing (Debian package ovmf)')
+            continue
         if not scn.initrd.exists():
             results.add('SKIP', f'scenario {scn.name}',
                         f'no {scn.initrd.name}: Debian\'s kernels could not be fetched')
@@ -702,30 +763,42 @@ def reboot_timings(result):
 
 
 def cmd_run():
-    scn = next(s for s in SCENARIOS if s.name == 'tour')
+    """The tour under SeaBIOS and under OVMF: a firmware reboot, then kexec
+    reboots, each timed from the last line before it to the next init."""
+    tours = [next(s for s in SCENARIOS if s.name == name)
+             for name in ('tour', 'tour-uefi')]
     if 'CONFIG_KEXEC_FILE' not in kernel_config():
         print('run: the test kernel has no kexec_file_load; the tour skips kexec -s')
-        scn = Scenario('tour', plan=tuple(m for m in scn.plan if m != 's'), in_check=False)
-    result = run_scenario(scn)
-    why = judge(scn, result)
+        tours = [Scenario(t.name, plan=tuple(m for m in t.plan if m != 's'),
+                          uefi=t.uefi, in_check=False) for t in tours]
+    rows, failed = [], []
+    for scn in tours:
+        firmware = 'UEFI (OVMF)' if scn.uefi else 'BIOS (SeaBIOS)'
+        result = run_scenario(scn)
+        why = judge(scn, result)
+        rows += [(firmware, *row) for row in reboot_timings(result)]
+        if why:
+            failed.append((scn, why, result))
     config = (OUT / 'x86_64' / 'config').read_bytes()
     print()
     print(f'base:   {(OUT / "x86_64" / "BASE_VERSION").read_text().strip()}')
     print(f'config: configs/x86_64.config on tinyconfig '
           f'(sha256 {hashlib.sha256(config).hexdigest()[:12]}), '
           f'{"KVM" if os.environ.get("KTEST_KVM") == "1" else "TCG"}, '
-          f'{scn.smp} CPUs, {scn.mem}')
-    print(f'log:    {result.log.relative_to(TOP)}')
+          f'{tours[0].smp} CPUs, {tours[0].mem}')
+    print(f'logs:   {", ".join(str((LOGS / (t.name + ".log")).relative_to(TOP)) for t in tours)}')
     print()
-    print(f'{"reboot method":<16} {"from gen":>8} {"to gen":>6} {"reboot-to-init (s)":>19}')
-    for method, gfrom, gto, secs in reboot_timings(result):
-        print(f'{method:<16} {gfrom:>8} {gto:>6} {secs:>19.2f}')
+    print(f'{"firmware":<15} {"reboot method":<16} {"from gen":>8} {"to gen":>6} '
+          f'{"reboot-to-init (s)":>19}')
+    for firmware, method, gfrom, gto, secs in rows:
+        print(f'{firmware:<15} {method:<16} {gfrom:>8} {gto:>6} {secs:>19.2f}')
     print()
-    if why:
-        print(f'FAIL tour: {why}')
+    for scn, why, result in failed:
+        print(f'FAIL {scn.name}: {why}')
         print_tail(result.log)
+    if failed:
         return 1
-    print('tour: all generations reached init')
+    print('tour: all generations reached init, under both firmwares')
     return 0
 
 

@@ -72,8 +72,13 @@ if [[ -f $top/out/baseline-x86_64/bzImage ]]; then
 fi
 if [[ $with_debian == --debian ]]; then
 	for k in "$build"/debian/bzImage-debian*; do
-		[[ $k == *.pkg ]] || add_file "/boot/$(basename "$k")" "$k" 0644
+		[[ $k == *.pkg || $k == *.config ]] || add_file "/boot/$(basename "$k")" "$k" 0644
 	done
+	if [[ -d $build/debian/modules/lib/modules ]]; then
+		while read -r ko; do
+			add_file "${ko#"$build/debian/modules"}" "$ko" 0644
+		done < <(find "$build/debian/modules/lib/modules" -name '*.ko' | sort)
+	fi
 fi
 # Our kernel's modules, where modprobe and insmod look for them.
 if [[ -d $top/out/x86_64/modules/lib/modules ]]; then
