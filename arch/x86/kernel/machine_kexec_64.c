@@ -25,6 +25,7 @@
  * registers carry state into the trampoline.
  */
 
+#include <linux/cc_platform.h>
 #include <linux/kexec.h>
 #include <linux/mm.h>
 #include <linux/string.h>
@@ -132,12 +133,26 @@ static int kexec_build_tables(struct kimage *image)
 	return kexec_map_kernel_image(image);
 }
 
+/*
+ * Encrypted memory (an SME host, SEV, SEV-SNP or TDX guest) needs what this
+ * hand-off does not do: the encryption bit in the transition tables,
+ * decrypted pages for what the next kernel reads before it sets up its
+ * own, no WBINVD where it traps, and the guest's enc_kexec steps.  Starting
+ * a kernel without them corrupts it or kills the machine, so loads are
+ * refused instead.
+ */
+static bool kexec_memory_encrypted(void)
+{
+	return cc_platform_has(CC_ATTR_MEM_ENCRYPT) ||
+	       cc_platform_has(CC_ATTR_GUEST_MEM_ENCRYPT);
+}
+
 /**
  * machine_kexec_prepare() - build the page tables and the trampoline copy
  * @image: the image being loaded, its segments validated
  *
  * Context: process context, kexec lock held.
- * Return: 0, or -ENOMEM.
+ * Return: 0, -EOPNOTSUPP where memory is encrypted, or -ENOMEM.
  */
 int machine_kexec_prepare(struct kimage *image)
 {
@@ -147,6 +162,10 @@ int machine_kexec_prepare(struct kimage *image)
 
 	if (WARN_ON_ONCE(size > KEXEC_CONTROL_CODE_MAX_SIZE))
 		return -EINVAL;
+	if (kexec_memory_encrypted()) {
+		pr_warn_once("kexec: refused: this kexec does not support encrypted memory (SME, SEV, TDX)\n");
+		return -EOPNOTSUPP;
+	}
 
 	ret = kexec_build_tables(image);
 	if (ret)
