@@ -51,8 +51,13 @@ class Results:
     def __init__(self):
         self.counts = {'PASS': 0, 'FAIL': 0, 'SKIP': 0}
         self.failed = []
+        self.skipped = []       # (name, reason)
 
     def add(self, status, name, reason='', log=None):
+        if status == 'SKIP' and not reason:
+            status, reason = 'FAIL', 'skipped without saying why'
+        if status == 'SKIP':
+            self.skipped.append((name, reason))
         self.counts[status] += 1
         line = f'{status} {name}'
         if reason:
@@ -62,6 +67,13 @@ class Results:
             self.failed.append(name)
             if log is not None:
                 print_tail(log)
+
+    def print_skips(self):
+        """Every skip and its reason, right before the summary line."""
+        if self.skipped:
+            print(f'{len(self.skipped)} skipped:')
+            for name, reason in self.skipped:
+                print(f'  {name}: {reason}')
 
     def summary(self):
         c = self.counts
@@ -448,6 +460,25 @@ SCENARIOS = [
 ]
 
 INIT_RE = re.compile(r'ktest: init gen=(\d+) via=(\S+)')
+INIT_SIZE_RE = re.compile(r'ktest: init gen=(\d+) via=(\S+) .* cpus=(\d+) ram=(\d+) mem=(\d+)')
+KASLR_LOST = 'Physical KASLR disabled: no suitable memory region!'
+# Hops after which the decompressor finds no room for physical KASLR with
+# upstream as well, as (firmware, reboot method, kernel it leaves, kernel
+# it starts); '' matches any.  The decompressor randomises only above the
+# address it was loaded at, so a loader that puts the kernel at the top of
+# a small machine leaves it no room: upstream's kexec_file_load places
+# every segment top-down (ours loads the kernel low), and the kernels
+# kexec-tools loads with kexec_load lose it too, on any kernel.  And under UEFI
+# a kexec'd kernel gets an EFI map of the runtime regions only, in which
+# upstream's decompressor finds no RAM; ours falls back to e820
+# (patches/0002-*).
+KASLR_LOST_UPSTREAM = (
+    ('', 'kexec-l', '', ''),
+    ('', 'kexec-s', '-base', ''),
+    ('uefi', '', '', '-base'),
+    ('uefi', '', '', '-amd64'),
+)
+MEM_TOLERANCE = 0.01    # RAM and MemTotal may differ this much from the first boot
 REBOOT_RE = re.compile(r'ktest: reboot method=(\S+) gen=(\d+)')
 KERNEL_RE = re.compile(r'ktest: init .* kernel=(\S+)')
 DONE_RE = re.compile(r'ktest: done failures=(\d+)')
@@ -490,9 +521,65 @@ def judge(scn, result):
     for pattern in scn.console_shows:
         if not any(re.search(pattern, t) for t in texts):
             return f'the console never showed /{pattern}/'
+    why = judge_hops(texts, 'uefi' if scn.uefi else 'bios')
+    if why:
+        return why
     if scn.kaslr:
         return judge_kaslr(texts)
     return ''
+
+
+def judge_hops(texts, firmware):
+    """After every hop the machine is the one that booted: every CPU online,
+    System RAM within MEM_TOLERANCE of the first boot, MemTotal within it
+    of the first generation that ran the same kernel (kernels of other
+    sizes keep other amounts for themselves), and, unless upstream loses
+    it too, room for the decompressor to randomise the physical address.
+    Capture kernels (via=kdump) are small on purpose."""
+    first = None
+    first_mem = {}
+    method = 'boot'
+    kernel = ''
+    lost = False
+    for text in texts:
+        if KASLR_LOST in text:
+            lost = True
+            continue
+        m = REBOOT_RE.search(text)
+        if m:
+            method, lost = m.group(1), False
+            continue
+        m = INIT_SIZE_RE.search(text)
+        if not m:
+            continue
+        gen, via = int(m.group(1)), m.group(2)
+        cpus, ram, mem = int(m.group(3)), int(m.group(4)), int(m.group(5))
+        new_kernel = (KERNEL_RE.search(text) or [None, '?'])[1]
+        if lost and gen > 1 and via != 'kdump' and \
+                not kaslr_lost_upstream(firmware, method, kernel, new_kernel):
+            return (f'generation {gen} ({new_kernel}, via {method} from {kernel}) '
+                    f'lost physical KASLR: "{KASLR_LOST}"')
+        kernel, lost = new_kernel, False
+        if via == 'kdump':
+            continue
+        if first is None:
+            first = (cpus, ram)
+        ref = first_mem.setdefault(new_kernel, (gen, mem))
+        if cpus != first[0]:
+            return f'generation {gen} has {cpus} CPUs online, the first boot had {first[0]}'
+        if abs(ram - first[1]) > first[1] * MEM_TOLERANCE:
+            return (f'generation {gen} has {ram} KiB of System RAM, the first boot had '
+                    f'{first[1]} KiB (more than {MEM_TOLERANCE:.0%} apart)')
+        if abs(mem - ref[1]) > ref[1] * MEM_TOLERANCE:
+            return (f'generation {gen} has MemTotal {mem} kB, generation {ref[0]} of '
+                    f'the same kernel had {ref[1]} kB (more than {MEM_TOLERANCE:.0%} apart)')
+    return ''
+
+
+def kaslr_lost_upstream(firmware, method, old, new):
+    return any(fw in ('', firmware) and how in ('', method) and
+               old.endswith(was) and new.endswith(now)
+               for fw, how, was, now in KASLR_LOST_UPSTREAM)
 
 
 KASLR_RE = re.compile(r'ktest: kaslr gen=(\d+) text=([0-9a-f]*)')
@@ -547,7 +634,8 @@ KTAP_SUBTEST = re.compile(r'^(\s*)# Subtest: (.*)$')
 
 
 def parse_ktap(texts):
-    """Yield (suite.case, status, reason) for every case KUnit reported."""
+    """Yield (suite.case, status, reason) for every case KUnit reported,
+    and ('suite NAME', status, reason) for every suite's verdict."""
     suites = {}      # indent -> name of the subtest opened at that indent
     for text in texts:
         line = PRINTK_PREFIX.sub('', text)
@@ -559,8 +647,15 @@ def parse_ktap(texts):
             suites[indent] = m.group(2).strip()
             continue
         m = KTAP_RESULT.match(line)
-        if not m or not m.group(1):
-            continue        # top-level lines are suite verdicts
+        if not m:
+            continue
+        if not m.group(1):
+            # A top-level line is a suite's verdict.
+            directive = (m.group(5) or '').upper()
+            status = 'SKIP' if directive == 'SKIP' else \
+                ('PASS' if m.group(2) == 'ok' else 'FAIL')
+            yield f'suite {m.group(4)}', status, m.group(6) or ''
+            continue
         indent = len(m.group(1))
         if indent + 4 in suites:
             del suites[indent + 4]
@@ -574,14 +669,34 @@ def parse_ktap(texts):
         yield f'{suite}.{m.group(4)}', status, m.group(6) or ''
 
 
+# The suites the test kernel must run: upstream's list suites, which prove the
+# wiring, and ours.
+KUNIT_SUITES = ('list-kunit-test', 'hlist', 'klist', 'kexec_core', 'kexec_file_place',
+                'kexec_bzimage64', 'crash_reserve')
+
+
 def judge_kunit(results, result):
-    cases = list(parse_ktap(result.texts()))
+    found = list(parse_ktap(result.texts()))
+    cases = [c for c in found if not c[0].startswith('suite ')]
+    suites = {name[len('suite '):]: (status, reason)
+              for name, status, reason in found if name.startswith('suite ')}
     if not cases:
         results.add('FAIL', 'kunit', 'no KTAP results in the boot log', result.log)
         return
     for name, status, reason in cases:
         results.add(status, f'kunit {name}', reason,
                     result.log if status == 'FAIL' else None)
+    # A suite can fail with no failing case (its init failed, or it
+    # crashed half-way): its own verdict counts then.
+    for suite, (status, reason) in suites.items():
+        failed_case = any(n.startswith(suite + '.') and st == 'FAIL'
+                          for n, st, _ in cases)
+        if status == 'FAIL' and not failed_case:
+            results.add('FAIL', f'kunit suite {suite}',
+                        reason or 'not ok without a failing case', result.log)
+    for suite in KUNIT_SUITES:
+        if suite not in suites:
+            results.add('FAIL', f'kunit suite {suite}', 'never ran', result.log)
 
 
 # --------------------------------------------------------------------------
@@ -675,6 +790,9 @@ def static_checks(results):
             print(p.stdout.rstrip())
             results.add('FAIL', f'static checkpatch {f}', 'see the report above')
 
+    kconfig_arch_check(results)
+    distro_compile_check(results)
+
     # kernel-doc exits 0 even when it warns: any output is a failure.
     for f in [f for f in files if f.endswith(('.c', '.h')) and not f.startswith('tools/')]:
         p = subprocess.run(['perl', 'scripts/kernel-doc', '-none', '-Wall', f],
@@ -685,6 +803,45 @@ def static_checks(results):
         else:
             print(report)
             results.add('FAIL', f'static kernel-doc {f}', 'see the report above')
+
+
+def distro_compile_check(results):
+    """Our objects and their users compile under Debian's own config."""
+    name = 'static distro-compile'
+    if not (BUILD / 'debian' / 'bzImage-debian-6.12.config').exists():
+        results.add('SKIP', name, "Debian's 6.12 config could not be fetched")
+        return
+    p = subprocess.run([str(TOP / 'scripts' / 'distro-compile.sh')],
+                       capture_output=True, text=True)
+    report = (p.stdout + p.stderr).strip()
+    if p.returncode == 0:
+        results.add('PASS', name, report.splitlines()[-1] if report else '')
+    else:
+        print(report)
+        results.add('FAIL', name, 'see the report above (build/logs/distro-compile.log)')
+
+
+def kconfig_arch_check(results):
+    """Kconfig must not offer kexec where this core has no machine layer:
+    arm64's defconfig, which upstream builds with kexec, gets none here."""
+    name = 'static kconfig kexec is x86_64 only'
+    obj = BUILD / 'kconfig-arm64'
+    obj.mkdir(parents=True, exist_ok=True)
+    p = subprocess.run(['make', '-s', '-C', str(BUILD / 'src-x86_64'), f'O={obj}',
+                        'ARCH=arm64', 'defconfig'], capture_output=True, text=True)
+    if p.returncode != 0:
+        print((p.stdout + p.stderr)[-2000:])
+        results.add('FAIL', name, f'make ARCH=arm64 defconfig exited {p.returncode}')
+        return
+    config = (obj / '.config').read_text()
+    offered = [sym for sym in ('CONFIG_KEXEC', 'CONFIG_KEXEC_FILE', 'CONFIG_CRASH_DUMP')
+               if f'{sym}=y' in config.splitlines()]
+    if offered:
+        results.add('FAIL', name, 'arm64 defconfig still sets ' + ', '.join(offered))
+    elif '# kexec: this kexec core implements x86_64 only' not in config:
+        results.add('FAIL', name, 'arm64 .config does not say why kexec is missing')
+    else:
+        results.add('PASS', name)
 
 
 # --------------------------------------------------------------------------
@@ -743,6 +900,7 @@ def cmd_check(names):
     check_scenarios(results, scenarios)
     print(f'ktest: {len(scenarios)} scenario(s) in {time.monotonic() - started:.0f} s,'
           f' logs in {LOGS.relative_to(TOP)}/')
+    results.print_skips()
     print(results.summary())
     return 1 if results.counts['FAIL'] else 0
 
