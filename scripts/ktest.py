@@ -445,7 +445,7 @@ SCENARIOS = [
              kernels=('-kx', '-amd64')),
     Scenario('uefi-file-debian', plan=('s@debian-6.12',), uefi=True, initrd=INITRD_DEBIAN,
              needs=('CONFIG_KEXEC_FILE',), kernels=('-kx', '-amd64')),
-    Scenario('uefi-smp-4', plan=('s', 'l'), smp=4, uefi=True, needs=('CONFIG_KEXEC_FILE',)),
+    Scenario('uefi-smp-4', plan=('s', 's'), smp=4, uefi=True, needs=('CONFIG_KEXEC_FILE',)),
     Scenario('uefi-kdump', plan=('p',), uefi=True, extra='crashkernel=192M',
              needs=('CONFIG_CRASH_DUMP',)),
     Scenario('uefi-kdump-file', plan=('ps',), uefi=True, extra='crashkernel=192M',
