@@ -265,6 +265,7 @@ static bool kexec_plain_ram(u64 start, u64 size)
 
 struct kexec_claim {
 	unsigned int failures;
+	bool low_first;		/* the search goes up */
 };
 
 /*
@@ -276,7 +277,7 @@ struct kexec_claim {
  * claimed page stays pinned until the image is unloaded, which would
  * keep that memory from going offline.  alloc_contig_range() then
  * migrates the movable pages that are there and takes the range; it has
- * the last word.
+ * the last word.  When it fails, which page was in the way is not known.
  */
 static int __maybe_unused kexec_claim_range(void *ctx, u64 start, u64 size,
 					    u64 *hint)
@@ -308,6 +309,13 @@ static int __maybe_unused kexec_claim_range(void *ctx, u64 start, u64 size,
 		return 0;
 	if (++claim->failures >= KEXEC_CLAIM_ATTEMPTS)
 		return -ENOSPC;
+	/*
+	 * Going down, skip the whole candidate.  Going up, take one step:
+	 * the segment wants the lowest place, and one that moves at exec
+	 * (placed lowest) serves it better than a claim far up.
+	 */
+	if (!claim->low_first)
+		*hint = start;
 	return -EBUSY;
 #else
 	return -ENOSPC;
@@ -434,7 +442,7 @@ int kexec_file_add_segment(struct kexec_file *kf, const void *buf,
 	struct kexec_place place = *want;
 	struct range busy[KEXEC_SEGMENT_MAX];
 	struct kexec_ranges ram = {};
-	struct kexec_claim claim = {};
+	struct kexec_claim claim = { .low_first = want->low_first };
 	bool claimed = true;
 	u64 where;
 	unsigned int i;
