@@ -228,7 +228,7 @@ static void crash_region_trim(struct resource *res, resource_size_t keep)
  */
 int crash_shrink_memory(unsigned long new_size)
 {
-	resource_size_t keep_low;
+	resource_size_t keep_low, size;
 	int ret = 0;
 
 	if (!kexec_trylock())
@@ -238,11 +238,12 @@ int crash_shrink_memory(unsigned long new_size)
 		goto out;
 	}
 	new_size = PAGE_ALIGN_DOWN(new_size);
-	if (new_size > crash_get_memory_size()) {
+	size = crash_get_memory_size();
+	if (new_size > size) {
 		ret = -EINVAL;
 		goto out;
 	}
-	if (new_size == crash_get_memory_size())
+	if (new_size == size)
 		goto out;
 
 	keep_low = min_t(resource_size_t, new_size, crash_region_size(&crashk_low_res));
