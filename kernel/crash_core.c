@@ -26,12 +26,14 @@
 
 #define pr_fmt(fmt)	"crash: " fmt
 
+#include <linux/cpuhotplug.h>
 #include <linux/crash_core.h>
 #include <linux/elf.h>
 #include <linux/elfcore.h>
 #include <linux/export.h>
 #include <linux/kexec.h>
 #include <linux/memblock.h>
+#include <linux/memory.h>
 #include <linux/mm.h>
 #include <linux/panic.h>
 #include <linux/percpu.h>
@@ -39,7 +41,9 @@
 #include <linux/sched.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
+#include <linux/vmalloc.h>
 #include <linux/vmcore_info.h>
+#include <linux/xxhash.h>
 #include <asm/sections.h>
 
 #include "kexec_internal.h"
@@ -255,7 +259,6 @@ out:
 	return ret;
 }
 
-#ifdef CONFIG_KEXEC_FILE
 /**
  * crash_elfcorehdr_size() - bytes of ELF core header for @nr_ram ranges
  * @nr_ram: ranges of old memory to describe
@@ -331,7 +334,230 @@ void crash_elfcorehdr(void *buf, const struct range *ram, unsigned int nr_ram)
 				range_len(&ram[i]));
 	eh->e_phnum = ph - (struct elf64_phdr *)(buf + sizeof(*eh));
 }
-#endif /* CONFIG_KEXEC_FILE */
+
+#ifdef CONFIG_CRASH_HOTPLUG
+/*
+ * Crash hotplug
+ * -------------
+ * The ELF core header of a loaded crash image describes the CPUs and the
+ * memory of the moment it was built.  When memory is onlined or offlined
+ * (a DIMM plugged, virtio-mem resized, a block offlined through sysfs) or
+ * a CPU comes or goes, the header is rebuilt in place, in the reservation,
+ * instead of user space reloading the whole image after every event.
+ *
+ * Only where the loader allows it: kexec_file_load() images, whose header
+ * is ours and sized for growth, and kexec_load() images loaded with
+ * KEXEC_UPDATE_ELFCOREHDR or KEXEC_CRASH_HOTPLUG_SUPPORT, by which the
+ * loader says its purgatory does not check the header.  For our own
+ * images the purgatory does check it: its digest is rewritten with it, so
+ * the header stays under the same integrity check as every other segment.
+ *
+ * The rewrite holds the kexec lock, so a panic meanwhile finds the lock
+ * taken and starts nothing, rather than a half-written header.  When a
+ * loader holds the lock, the rewrite is retried from a work item once it
+ * is free, so an image loaded during the event is corrected as well.
+ */
+
+/* Is this the first page of an ELF core header? */
+static bool crash_is_elfcorehdr(const void *page)
+{
+	const struct elf64_hdr *eh = page;
+
+	return !memcmp(eh->e_ident, ELFMAG, SELFMAG) &&
+	       eh->e_ident[EI_CLASS] == ELFCLASS64 && eh->e_type == ET_CORE;
+}
+
+/**
+ * crash_hotplug_find_header() - find the ELF core header of a crash image
+ * @image: a staged, not yet installed crash image, loaded with a crash
+ *         hotplug flag
+ *
+ * Without one the image is not updated, and the crash_hotplug files in
+ * sysfs say so, so that user space goes on reloading it after hotplug.
+ *
+ * Context: kexec lock held; the reservation is still mapped.
+ */
+void crash_hotplug_find_header(struct kimage *image)
+{
+	unsigned long i;
+
+	for (i = 0; i < image->nr_segments; i++) {
+		const struct kexec_segment *seg = &image->segment[i];
+
+		if (seg->bufsz >= sizeof(struct elf64_hdr) &&
+		    crash_is_elfcorehdr(phys_to_virt(seg->mem))) {
+			image->elfcorehdr_index = i;
+			return;
+		}
+	}
+	pr_info("hotplug: no ELF core header in the crash image: it will not be updated\n");
+}
+
+/*
+ * Write @len bytes at physical @dest in the reservation, which the direct
+ * map does not cover while it holds an image: through a mapping of our
+ * own, so the direct map stays closed to stray writes.
+ */
+static int crash_hotplug_write(phys_addr_t dest, const void *buf, size_t len)
+{
+	unsigned long first = PHYS_PFN(dest);
+	unsigned int i, nr = PHYS_PFN(dest + len - 1) - first + 1;
+	struct page **pages;
+	void *map;
+
+	pages = kmalloc_array(nr, sizeof(*pages), GFP_KERNEL);
+	if (!pages)
+		return -ENOMEM;
+	for (i = 0; i < nr; i++)
+		pages[i] = pfn_to_page(first + i);
+	map = vmap(pages, nr, VM_MAP, PAGE_KERNEL);
+	kfree(pages);
+	if (!map)
+		return -ENOMEM;
+	memcpy(map + offset_in_page(dest), buf, len);
+	vunmap(map);
+	return 0;
+}
+
+/* Rebuild @image's ELF core header from the CPUs and memory of now. */
+static int crash_hotplug_rewrite(struct kimage *image)
+{
+	const struct kexec_segment *seg = &image->segment[image->elfcorehdr_index];
+	/* Our own header is checked over bufsz bytes; a loader's is not. */
+	size_t len = image->elfcorehdr_digest ? seg->bufsz : seg->memsz;
+	struct range *ram;
+	unsigned int nr;
+	void *hdr;
+	int ret;
+
+	ram = crash_old_memory(&nr);
+	if (IS_ERR(ram))
+		return PTR_ERR(ram);
+	if (crash_elfcorehdr_size(nr) > len) {
+		pr_warn_ratelimited("hotplug: %u memory ranges do not fit the ELF core header: reload the crash image\n",
+				    nr);
+		kfree(ram);
+		return -ENOSPC;
+	}
+	hdr = kvzalloc(len, GFP_KERNEL);
+	if (!hdr) {
+		kfree(ram);
+		return -ENOMEM;
+	}
+	crash_elfcorehdr(hdr, ram, nr);
+	kfree(ram);
+
+	ret = crash_hotplug_write(seg->mem, hdr, len);
+	if (!ret && IS_ENABLED(CONFIG_KEXEC_FILE) && image->elfcorehdr_digest) {
+		u64 digest = xxh64(hdr, len, 0);
+
+		ret = crash_hotplug_write(image->elfcorehdr_digest, &digest,
+					  sizeof(digest));
+	}
+	kvfree(hdr);
+	if (ret)
+		pr_err("hotplug: the ELF core header could not be rewritten (%d)\n", ret);
+	else
+		image->elfcorehdr_ours = true;
+	return ret;
+}
+
+/*
+ * Bring the loaded crash image up to date, for a CPU event (@cpu) or a
+ * memory one.  Returns false when the kexec lock was busy.
+ */
+static bool crash_hotplug_try(bool cpu)
+{
+	struct kimage *image;
+
+	if (!kexec_trylock())
+		return false;
+	image = kexec_crash_image;
+	/* Our header lists every possible CPU already. */
+	if (image && image->elfcorehdr_index >= 0 && !(cpu && image->elfcorehdr_ours))
+		crash_hotplug_rewrite(image);
+	kexec_unlock();
+	return true;
+}
+
+static void crash_hotplug_retry(struct work_struct *work);
+static DECLARE_DELAYED_WORK(crash_hotplug_work, crash_hotplug_retry);
+
+/* Not while a kexec reboot holds the lock: it never lets go. */
+static void crash_hotplug_later(void)
+{
+	if (!READ_ONCE(kexec_in_progress))
+		schedule_delayed_work(&crash_hotplug_work, msecs_to_jiffies(10));
+}
+
+static void crash_hotplug_retry(struct work_struct *work)
+{
+	if (!crash_hotplug_try(false))
+		crash_hotplug_later();
+}
+
+static void crash_hotplug_event(bool cpu)
+{
+	if (!crash_hotplug_try(cpu))
+		crash_hotplug_later();
+}
+
+/**
+ * crash_check_hotplug_support() - is the crash image kept up to date?
+ *
+ * What /sys/devices/system/{cpu,memory}/crash_hotplug show: 1 when a crash
+ * image is loaded that this kernel updates on hotplug, so that user space
+ * need not reload it; 0 otherwise, also when a loader holds the kexec lock
+ * (the answer would not last).
+ *
+ * Context: process context.
+ * Return: 1 or 0.
+ */
+int crash_check_hotplug_support(void)
+{
+	int ret;
+
+	if (!kexec_trylock())
+		return 0;
+	ret = kexec_crash_image && kexec_crash_image->elfcorehdr_index >= 0;
+	kexec_unlock();
+	return ret;
+}
+
+static int crash_memory_notify(struct notifier_block *nb, unsigned long action,
+			       void *arg)
+{
+	/* The sections are marked online or offline before these come. */
+	if (action == MEM_ONLINE || action == MEM_OFFLINE)
+		crash_hotplug_event(false);
+	return NOTIFY_OK;
+}
+
+static struct notifier_block crash_memory_nb = {
+	.notifier_call = crash_memory_notify,
+};
+
+static int crash_cpu_notify(unsigned int cpu)
+{
+	crash_hotplug_event(true);
+	return 0;
+}
+
+static int __init crash_hotplug_init(void)
+{
+	int ret = 0;
+
+	if (IS_ENABLED(CONFIG_MEMORY_HOTPLUG))
+		ret = register_memory_notifier(&crash_memory_nb);
+	if (!ret && IS_ENABLED(CONFIG_HOTPLUG_CPU))
+		ret = cpuhp_setup_state_nocalls(CPUHP_BP_PREPARE_DYN, "kexec/crash:hotplug",
+						crash_cpu_notify, crash_cpu_notify);
+	if (ret < 0)
+		pr_warn("hotplug: not watching CPUs and memory (%d)\n", ret);
+	return 0;
+}
+subsys_initcall(crash_hotplug_init);
+#endif /* CONFIG_CRASH_HOTPLUG */
 
 #ifdef CONFIG_KEXEC_PANIC_TEST
 /*

@@ -104,6 +104,9 @@ static int kexec_build_and_install(struct kimage **slot, unsigned long entry,
 		ret = kimage_finish(image);
 	if (!ret)
 		ret = machine_kexec_post_load(image);
+	/* The loader left the core header out of its checks: keep it current. */
+	if (!ret && type == KEXEC_TYPE_CRASH && (flags & KEXEC_CRASH_HOTPLUG_FLAGS))
+		crash_hotplug_find_header(image);
 	if (!ret)
 		image = kexec_install(slot, image);
 

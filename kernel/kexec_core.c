@@ -407,6 +407,36 @@ static int kimage_add_move(struct kimage *image, phys_addr_t dest, phys_addr_t s
 }
 
 /**
+ * kexec_ranges_add() - append [start, end] to a growing list of ranges
+ * @list:  the list; start from all zeroes, kfree() @list->ranges when done
+ * @start: first byte
+ * @end:   last byte; nothing is added when it lies below @start
+ *
+ * Context: process context.
+ * Return: 0 or -ENOMEM.
+ */
+int kexec_ranges_add(struct kexec_ranges *list, u64 start, u64 end)
+{
+	if (start > end)
+		return 0;
+	if (list->nr == list->room) {
+		unsigned int room = list->room ? 2 * list->room : 32;
+		struct range *bigger;
+
+		bigger = krealloc_array(list->ranges, room, sizeof(*bigger),
+					GFP_KERNEL);
+		if (!bigger)
+			return -ENOMEM;
+		list->ranges = bigger;
+		list->room = room;
+	}
+	list->ranges[list->nr].start = start;
+	list->ranges[list->nr].end = end;
+	list->nr++;
+	return 0;
+}
+
+/**
  * kimage_create() - allocate an empty image for a validated segment list
  * @entry:       physical address the trampoline jumps to
  * @type:        KEXEC_TYPE_DEFAULT or KEXEC_TYPE_CRASH
@@ -434,6 +464,9 @@ struct kimage *kimage_create(unsigned long entry, unsigned int type,
 		memcpy(image->segment, segments, nr_segments * sizeof(*segments));
 	INIT_LIST_HEAD(&image->pages);
 	INIT_LIST_HEAD(&image->parked);
+#ifdef CONFIG_CRASH_HOTPLUG
+	image->elfcorehdr_index = -1;
+#endif
 	return image;
 }
 

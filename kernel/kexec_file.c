@@ -209,36 +209,6 @@ int kexec_find_place(const struct range *ram, unsigned int nr_ram,
 	return -EADDRNOTAVAIL;
 }
 
-/**
- * kexec_ranges_add() - append [start, end] to a growing list of ranges
- * @list:  the list; start from all zeroes, kfree() @list->ranges when done
- * @start: first byte
- * @end:   last byte; nothing is added when it lies below @start
- *
- * Context: process context.
- * Return: 0 or -ENOMEM.
- */
-int kexec_ranges_add(struct kexec_ranges *list, u64 start, u64 end)
-{
-	if (start > end)
-		return 0;
-	if (list->nr == list->room) {
-		unsigned int room = list->room ? 2 * list->room : 32;
-		struct range *bigger;
-
-		bigger = krealloc_array(list->ranges, room, sizeof(*bigger),
-					GFP_KERNEL);
-		if (!bigger)
-			return -ENOMEM;
-		list->ranges = bigger;
-		list->room = room;
-	}
-	list->ranges[list->nr].start = start;
-	list->ranges[list->nr].end = end;
-	list->nr++;
-	return 0;
-}
-
 /*
  * RAM that a driver added (virtio-mem, dax/kmem) is not in the firmware's
  * memory map, so the next kernel does not have it until its own driver

@@ -67,13 +67,18 @@ extern note_buf_t __percpu *crash_notes;
 /*
  * Flags kexec_load() accepts.  PRESERVE_CONTEXT (kexec jump) is not
  * implemented, so it is refused like any unknown flag.  ON_CRASH needs the
- * crash dump support to have a slot to load into.  The crash hotplug flags
- * are refused: the ELF core header is never rewritten here.
+ * crash dump support to have a slot to load into.  Either crash hotplug
+ * flag says that the loader left the ELF core header out of its own
+ * integrity checks, so the kernel may rewrite it as CPUs and memory come
+ * and go (CONFIG_CRASH_HOTPLUG); they are taken on any load, as upstream
+ * takes them, and mean nothing for a load that is not a crash image.
  */
+#define KEXEC_CRASH_HOTPLUG_FLAGS	(KEXEC_UPDATE_ELFCOREHDR | \
+					 KEXEC_CRASH_HOTPLUG_SUPPORT)
 #ifdef CONFIG_CRASH_DUMP
-#define KEXEC_FLAGS	KEXEC_ON_CRASH
+#define KEXEC_FLAGS	(KEXEC_ON_CRASH | KEXEC_CRASH_HOTPLUG_FLAGS)
 #else
-#define KEXEC_FLAGS	0UL
+#define KEXEC_FLAGS	KEXEC_CRASH_HOTPLUG_FLAGS
 #endif
 
 /* Flags kexec_file_load() accepts; the same rule for ON_CRASH. */
@@ -144,6 +149,23 @@ struct kimage {
 	struct kexec_move *move_next;	/* [K] next free slot of the list */
 
 	struct kimage_arch arch;	/* [I] from <asm/kexec.h>, arch owned */
+
+#ifdef CONFIG_CRASH_HOTPLUG
+	/*
+	 * A crash image whose ELF core header the kernel keeps up to date as
+	 * CPUs and memory come and go (kernel/crash_core.c).
+	 * [I] elfcorehdr_index: the segment that holds it, -1 for none (the
+	 *     loader did not ask for updates, or no segment holds a header);
+	 * [I] elfcorehdr_digest: physical address of the u64 in which the
+	 *     purgatory keeps the header's digest, 0 when nothing checks it;
+	 * [L] elfcorehdr_ours: the header is one crash_elfcorehdr() wrote,
+	 *     which lists every possible CPU: CPU hotplug changes nothing.
+	 * [L]: written with the kexec lock held, also once installed.
+	 */
+	int elfcorehdr_index;
+	bool elfcorehdr_ours;
+	phys_addr_t elfcorehdr_digest;
+#endif
 };
 
 /* The image reboot(LINUX_REBOOT_CMD_KEXEC) boots; NULL when none. */
@@ -182,6 +204,32 @@ void machine_kexec_protect_crash(bool protect);
 #else
 static inline void machine_kexec_protect_crash(bool protect) { }
 #endif
+
+/*
+ * Crash hotplug (kernel/crash_core.c): crash_hotplug_find_header() looks
+ * for the ELF core header among the staged segments of a crash image
+ * loaded with a crash hotplug flag, so that later CPU and memory hotplug
+ * rewrites it.  Called before the image is installed.
+ */
+#ifdef CONFIG_CRASH_HOTPLUG
+void crash_hotplug_find_header(struct kimage *image);
+#else
+static inline void crash_hotplug_find_header(struct kimage *image) { }
+#endif
+
+/**
+ * struct kexec_ranges - a list of physical ranges, grown by kexec_ranges_add()
+ * @ranges: the ranges, inclusive ends, kmalloc'ed
+ * @nr:     entries used
+ * @room:   entries allocated
+ */
+struct kexec_ranges {
+	struct range *ranges;
+	unsigned int nr;
+	unsigned int room;
+};
+
+int kexec_ranges_add(struct kexec_ranges *list, u64 start, u64 end);
 
 struct page *kimage_alloc_safe_page(struct kimage *image, gfp_t gfp);
 int kernel_kexec(void);
@@ -230,20 +278,6 @@ struct kexec_place {
 	bool low_first;
 };
 
-/**
- * struct kexec_ranges - a list of physical ranges, grown by kexec_ranges_add()
- * @ranges: the ranges, inclusive ends, kmalloc'ed
- * @nr:     entries used
- * @room:   entries allocated
- */
-struct kexec_ranges {
-	struct range *ranges;
-	unsigned int nr;
-	unsigned int room;
-};
-
-int kexec_ranges_add(struct kexec_ranges *list, u64 start, u64 end);
-
 /* With KEXEC_FILE_DEBUG, log a line of the load's description. */
 __printf(2, 3) void kexec_file_debug(const struct kexec_file *kf,
 				     const char *fmt, ...);
@@ -265,12 +299,19 @@ u64 kexec_segment_digest(const struct kexec_segment *segment);
 int arch_kexec_file_probe(const void *kernel, size_t size);
 int arch_kexec_file_load(struct kexec_file *kf);
 
+#endif /* CONFIG_KEXEC_FILE */
+
 #ifdef CONFIG_CRASH_DUMP
-/* The ELF core header of a crash image, for kernel/crash_core.c to build. */
+/*
+ * The ELF core header of a crash image, built by kernel/crash_core.c for
+ * kexec_file_load() and for crash hotplug, of the memory the architecture's
+ * crash_old_memory() says a capture kernel dumps: a kmalloc'ed array of
+ * inclusive ranges (NULL for none) or an ERR_PTR.
+ */
 size_t crash_elfcorehdr_size(unsigned int nr_ram);
 void crash_elfcorehdr(void *buf, const struct range *ram, unsigned int nr_ram);
+struct range *crash_old_memory(unsigned int *nr);
 #endif
-#endif /* CONFIG_KEXEC_FILE */
 
 /* Segments are staged, not mapped: there is nothing to hand out. */
 static inline void *kimage_map_segment(struct kimage *image,

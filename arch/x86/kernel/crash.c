@@ -18,6 +18,7 @@
 #include <linux/smp.h>
 #include <linux/sysctl.h>
 #include <linux/ioport.h>
+#include <linux/memory_hotplug.h>
 #include <linux/mm.h>
 #include <linux/range.h>
 #include <linux/slab.h>
@@ -109,9 +110,41 @@ void native_machine_crash_shutdown(struct pt_regs *regs)
 	kdump_reset_interrupt_hardware();
 }
 
-#ifdef CONFIG_KEXEC_FILE
-/* The low memory every x86 kernel wants, for its real-mode trampoline. */
-#define KDUMP_LOW_RAM_END	0xa0000
+/*
+ * Of [start, end], the parts that are online.  Memory hotplug onlines and
+ * offlines whole sections, and memory this kernel took offline must not
+ * be dumped: a driver (virtio-mem, a balloon) may have given it back to
+ * the hypervisor, and reading it may fault the capture kernel.
+ */
+static int kdump_note_online(struct kexec_ranges *ram, u64 start, u64 end)
+{
+#ifdef CONFIG_MEMORY_HOTPLUG
+	unsigned long pfn = PHYS_PFN(start), last = PHYS_PFN(end);
+	u64 run = start;
+	bool in = true;
+	int ret;
+
+	while (pfn <= last) {
+		unsigned long next = ALIGN(pfn + 1, PAGES_PER_SECTION);
+		bool online = pfn_to_online_page(pfn);
+
+		if (online != in) {
+			if (online) {
+				run = max_t(u64, PFN_PHYS(pfn), start);
+			} else {
+				ret = kexec_ranges_add(ram, run, PFN_PHYS(pfn) - 1);
+				if (ret)
+					return ret;
+			}
+			in = online;
+		}
+		pfn = next;
+	}
+	return in ? kexec_ranges_add(ram, run, end) : 0;
+#else
+	return kexec_ranges_add(ram, start, end);
+#endif
+}
 
 /* A System RAM range, less the crash regions (at most two holes). */
 static int kdump_note_ram(struct resource *res, void *arg)
@@ -130,21 +163,21 @@ static int kdump_note_ram(struct resource *res, void *arg)
 		if (!h->end || h->end < start || h->start > end)
 			continue;
 		if (h->start > start) {
-			ret = kexec_ranges_add(arg, start, h->start - 1);
+			ret = kdump_note_online(arg, start, h->start - 1);
 			if (ret)
 				return ret;
 		}
 		start = h->end + 1;
 	}
-	return kexec_ranges_add(arg, start, end);
+	return start <= end ? kdump_note_online(arg, start, end) : 0;
 }
 
 /**
  * crash_old_memory() - the RAM a capture kernel dumps
  * @nr: set to the number of ranges
  *
- * All System RAM but the crashkernel= regions, which hold the capture
- * kernel itself.
+ * All online System RAM but the crashkernel= regions, which hold the
+ * capture kernel itself.
  *
  * Context: process context.
  * Return: a kmalloc'ed array of inclusive ranges (NULL for none), or an
@@ -163,6 +196,10 @@ struct range *crash_old_memory(unsigned int *nr)
 	*nr = ram.nr;
 	return ram.ranges;
 }
+
+#ifdef CONFIG_KEXEC_FILE
+/* The low memory every x86 kernel wants, for its real-mode trampoline. */
+#define KDUMP_LOW_RAM_END	0xa0000
 
 static int kdump_e820_add(struct boot_e820_entry *map, unsigned int *n,
 			  u64 start, u64 end, u32 type)

@@ -247,6 +247,19 @@ struct bzimage64_layout {
 	size_t efi_map_size;		/* 0: no EFI to pass on */
 };
 
+/*
+ * Memory ranges a crash image's core header has room for: those of now,
+ * and with crash hotplug as many as memory hotplug may make.
+ */
+static unsigned int bzimage64_corehdr_room(unsigned int nr)
+{
+#if defined(CONFIG_CRASH_HOTPLUG) && defined(CONFIG_MEMORY_HOTPLUG)
+	return max_t(unsigned int, nr, CONFIG_CRASH_MAX_MEMORY_RANGES);
+#else
+	return nr;
+#endif
+}
+
 /* "elfcorehdr=0x<16 digits> ", put before a crash image's command line. */
 #define BZ_COREHDR_ARG_MAX	30
 
@@ -401,6 +414,13 @@ static void bzimage64_fill_purgatory(struct kexec_file *kf,
 	}
 	pp->nr_regions = i;
 	image->entry = lay->purgatory_mem + ph->entry;
+#ifdef CONFIG_CRASH_HOTPLUG
+	/* A hotplug rewrite of the core header rewrites its digest too. */
+	if (image->elfcorehdr_index >= 0)
+		image->elfcorehdr_digest = lay->purgatory_mem + ph->params +
+			offsetof(struct kexec_purgatory_params,
+				 region[image->elfcorehdr_index].digest);
+#endif
 }
 
 /* A segment that only needs to be page aligned and above @min. */
@@ -478,7 +498,7 @@ int arch_kexec_file_load(struct kexec_file *kf)
 		ram = crash_old_memory(&nr);
 		if (IS_ERR(ram))
 			return PTR_ERR(ram);
-		lay.corehdr_size = PAGE_ALIGN(crash_elfcorehdr_size(nr));
+		lay.corehdr_size = PAGE_ALIGN(crash_elfcorehdr_size(bzimage64_corehdr_room(nr)));
 		hdr = kexec_file_buffer(kf, lay.corehdr_size);
 		if (hdr)
 			crash_elfcorehdr(hdr, ram, nr);
@@ -489,6 +509,10 @@ int arch_kexec_file_load(struct kexec_file *kf)
 				    &lay.corehdr_mem);
 		if (ret)
 			return ret;
+#ifdef CONFIG_CRASH_HOTPLUG
+		kf->image->elfcorehdr_index = kf->image->nr_segments - 1;
+		kf->image->elfcorehdr_ours = true;
+#endif
 	}
 #endif
 

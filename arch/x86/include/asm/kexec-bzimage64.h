@@ -28,10 +28,8 @@ int bzimage64_parse(const void *buf, size_t len, bool la57, struct bzimage64 *bz
 
 #ifdef CONFIG_CRASH_DUMP
 struct boot_e820_entry;
-struct range;
 
-/* The crash side of a crash image, from arch/x86/kernel/crash.c. */
-struct range *crash_old_memory(unsigned int *nr);
+/* The capture kernel's memory map, from arch/x86/kernel/crash.c. */
 int crash_capture_e820(struct boot_e820_entry *map, unsigned int *nr,
 		       u64 hdr_start, u64 hdr_end);
 #endif

@@ -7,8 +7,9 @@
  * /sys/kernel/kexec_crash_size, loading and unloading a crash image with
  * kexec_load(KEXEC_ON_CRASH) and /sys/kernel/kexec_crash_loaded, the errno
  * of segments outside the reservation (with the loaded crash image kept),
- * the crash hotplug flags refused, kexec_file_load(KEXEC_FILE_ON_CRASH) with
- * bad inputs, and shrinking the reservation by writing kexec_crash_size.
+ * the crash hotplug flags and /sys/devices/system/{cpu,memory}/crash_hotplug,
+ * kexec_file_load(KEXEC_FILE_ON_CRASH) with bad inputs, and shrinking the
+ * reservation by writing kexec_crash_size.
  * The crash image is never started.
  *
  * The tests run in order and the last ones give the reservation away:
@@ -22,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <linux/elf.h>
 #include <linux/kexec.h>
 
 #include "../kselftest_harness.h"
@@ -31,6 +33,8 @@
 #define CRASH_SIZE	"/sys/kernel/kexec_crash_size"
 #define CRASH_LOADED	"/sys/kernel/kexec_crash_loaded"
 #define RESERVED	(64UL << 20)
+#define CPU_CRASH_HOTPLUG	"/sys/devices/system/cpu/crash_hotplug"
+#define MEMORY_CRASH_HOTPLUG	"/sys/devices/system/memory/crash_hotplug"
 
 static char payload[PAGE];
 
@@ -178,23 +182,89 @@ TEST_F(reserved, bad_crash_segments_keep_upstream_errno)
 }
 
 /*
- * The crash hotplug flags ask the kernel to rewrite the ELF core header
- * when CPUs or memory come and go, which this kernel never does: refused,
- * where upstream takes and ignores them without CONFIG_CRASH_HOTPLUG.
+ * The crash hotplug flags: the loader lets the kernel rewrite the image's
+ * ELF core header as CPUs and memory come and go.  Taken, as upstream
+ * takes them, on crash and reboot images alike.
  */
-TEST_F(reserved, crash_hotplug_flags_are_einval)
+static int load_crash_flags(void *buf, unsigned long dest, unsigned long flags)
 {
 	struct kexec_segment seg = {
-		.buf = payload, .bufsz = PAGE,
-		.mem = (void *)(unsigned long)self->start, .memsz = PAGE,
+		.buf = buf, .bufsz = PAGE, .mem = (void *)dest, .memsz = PAGE,
 	};
 
-	ASSERT_EQ(0, load_crash_page(self->start));
-	EXPECT_EQ(EINVAL, kexec_load_errno(self->start, 1, &seg,
-					   KEXEC_ON_CRASH | KEXEC_UPDATE_ELFCOREHDR));
-	EXPECT_EQ(EINVAL, kexec_load_errno(self->start, 1, &seg,
-					   KEXEC_ON_CRASH | KEXEC_CRASH_HOTPLUG_SUPPORT));
+	return kexec_load_errno(dest, 1, &seg, KEXEC_ON_CRASH | flags);
+}
+
+/* What both crash_hotplug files say, or -1 when they disagree. */
+static long crash_hotplug(void)
+{
+	long cpu = read_number(CPU_CRASH_HOTPLUG);
+
+	return cpu == read_number(MEMORY_CRASH_HOTPLUG) ? cpu : -1;
+}
+
+/* A page that starts with an ELF core file header and describes nothing. */
+static char *core_header_page(void)
+{
+	static char page[PAGE];
+	struct elf64_hdr *eh = (struct elf64_hdr *)page;
+
+	memcpy(eh->e_ident, ELFMAG, SELFMAG);
+	eh->e_ident[EI_CLASS] = ELFCLASS64;
+	eh->e_ident[EI_DATA] = ELFDATA2LSB;
+	eh->e_ident[EI_VERSION] = EV_CURRENT;
+	eh->e_type = ET_CORE;
+	eh->e_machine = EM_X86_64;
+	eh->e_version = EV_CURRENT;
+	eh->e_ehsize = sizeof(*eh);
+	eh->e_phentsize = sizeof(struct elf64_phdr);
+	return page;
+}
+
+TEST_F(reserved, crash_hotplug_flags_are_taken)
+{
+	EXPECT_EQ(0, load_crash_flags(payload, self->start, KEXEC_UPDATE_ELFCOREHDR));
 	EXPECT_EQ(1, read_number(CRASH_LOADED));
+	EXPECT_EQ(0, load_crash_flags(payload, self->start, KEXEC_CRASH_HOTPLUG_SUPPORT));
+	EXPECT_EQ(1, read_number(CRASH_LOADED));
+	EXPECT_EQ(0, kexec_load_errno(0, 0, NULL, KEXEC_UPDATE_ELFCOREHDR));
+}
+
+/*
+ * crash_hotplug is 1 while the loaded crash image is one the kernel keeps
+ * up to date: loaded with a flag, and with a core header to update.
+ */
+TEST_F(reserved, crash_hotplug_follows_the_loaded_image)
+{
+	if (access(CPU_CRASH_HOTPLUG, F_OK) && access(MEMORY_CRASH_HOTPLUG, F_OK))
+		SKIP(return, "no crash hotplug (CONFIG_CRASH_HOTPLUG)");
+	EXPECT_EQ(0, crash_hotplug());
+	ASSERT_EQ(0, load_crash_flags(core_header_page(), self->start,
+				      KEXEC_UPDATE_ELFCOREHDR));
+	EXPECT_EQ(1, crash_hotplug());
+	ASSERT_EQ(0, load_crash_flags(core_header_page(), self->start,
+				      KEXEC_CRASH_HOTPLUG_SUPPORT));
+	EXPECT_EQ(1, crash_hotplug());
+	/* Without a flag the loader's purgatory may check the header. */
+	ASSERT_EQ(0, load_crash_flags(core_header_page(), self->start, 0));
+	EXPECT_EQ(0, crash_hotplug());
+	ASSERT_EQ(0, load_crash_flags(core_header_page(), self->start,
+				      KEXEC_UPDATE_ELFCOREHDR));
+	EXPECT_EQ(0, unload_crash());
+	EXPECT_EQ(0, crash_hotplug());
+}
+
+/*
+ * Nothing to update in an image without a core header: user space must go
+ * on reloading it, so crash_hotplug says 0 (upstream says 1 and updates
+ * nothing).
+ */
+TEST_F(reserved, crash_hotplug_needs_a_core_header)
+{
+	if (access(CPU_CRASH_HOTPLUG, F_OK) && access(MEMORY_CRASH_HOTPLUG, F_OK))
+		SKIP(return, "no crash hotplug (CONFIG_CRASH_HOTPLUG)");
+	ASSERT_EQ(0, load_crash_flags(payload, self->start, KEXEC_UPDATE_ELFCOREHDR));
+	EXPECT_EQ(0, crash_hotplug());
 }
 
 static int file_load_crash(int fd, int initrd, const char *line,
@@ -213,6 +283,9 @@ TEST_F(reserved, kexec_file_load_on_crash)
 	ASSERT_EQ(0, file_load_crash(fd, -1, "nr_cpus=1", KEXEC_FILE_NO_INITRAMFS));
 	EXPECT_EQ(1, read_number(CRASH_LOADED));
 	EXPECT_EQ(0, read_number("/sys/kernel/kexec_loaded"));
+	/* The kernel built its core header, and keeps it up to date. */
+	if (!access(CPU_CRASH_HOTPLUG, F_OK))
+		EXPECT_EQ(1, crash_hotplug());
 
 	/* Bad inputs leave it loaded. */
 	EXPECT_EQ(EBADF, file_load_crash(-1, -1, NULL, KEXEC_FILE_NO_INITRAMFS));
