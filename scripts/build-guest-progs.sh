@@ -32,3 +32,11 @@ for helper in "$top"/scripts/guest/*.c; do
 		gcc -static -O2 -Wall -Werror -isystem "$obj/usr/include" -o "$bin" "${parts[@]}"
 	fi
 done
+
+# Libraries the guest preloads into Debian's programs.
+for lib in "$top"/scripts/guest/preload/*.c; do
+	so=$out/$(basename "$lib" .c).so
+	if [[ ! -f $so || $lib -nt $so ]]; then
+		gcc -shared -fPIC -O2 -Wall -Werror -isystem "$obj/usr/include" -o "$so" "$lib" -ldl
+	fi
+done

@@ -286,6 +286,15 @@ class Scenario:
         return ' '.join(parts)
 
 
+# Two 128 MiB DIMMs, offline from boot, and CPUs that can go offline.
+KDUMP_HOTPLUG = dict(
+    extra='crashkernel=192M memhp_default_state=offline',
+    mem='512M,slots=2,maxmem=1G',
+    objects=('memory-backend-ram,id=dimm0,size=128M',
+             'memory-backend-ram,id=dimm1,size=128M'),
+    devices=('pc-dimm,id=dimm0,memdev=dimm0', 'pc-dimm,id=dimm1,memdev=dimm1'),
+    needs=('CONFIG_CRASH_HOTPLUG',))
+
 SCENARIOS = [
     # KUnit, and our kernel's modules against QEMU's pvpanic device.
     Scenario('boot', wants_kunit=True, devices=('pvpanic',)),
@@ -417,6 +426,13 @@ SCENARIOS = [
     # A panic from NMI context.
     Scenario('kdump-nmi', plan=('pn',), extra='crashkernel=192M',
              needs=('CONFIG_CRASH_DUMP', 'CONFIG_KEXEC_PANIC_TEST')),
+    # Crash hotplug: between the load and the crash, one of QEMU's DIMMs
+    # goes online, the other offline, and CPU 1 goes down.  The kernel
+    # rewrites the loaded image's ELF core header each time, and the dump
+    # must show it.  kexec-tools is made to ask for it (ph), and our
+    # kexec_file_load image (psh) is kept under the purgatory's check.
+    Scenario('kdump-hotplug', plan=('ph',), **KDUMP_HOTPLUG),
+    Scenario('kdump-hotplug-file', plan=('psh',), **KDUMP_HOTPLUG),
     Scenario('kdump-smp-4', plan=('p',), smp=4, extra='crashkernel=192M',
              needs=('CONFIG_CRASH_DUMP',)),
     # CPU 1 spins with interrupts off when CPU 0 panics: only an NMI

@@ -8,8 +8,10 @@
  * segments of the ELF file, one for each CPU whose registers the crashed
  * kernel saved.  Then one line "rip ADDR" for each, the instruction
  * pointer saved in it, as 16 lowercase hex digits (so that addresses sort
- * as strings, the way /proc/kallsyms prints them).  Exits 1 when the file
- * is not a 64-bit ELF core.
+ * as strings, the way /proc/kallsyms prints them).  Then one line
+ * "load START END" for each PT_LOAD segment: the first and last byte of
+ * the old memory it holds, by physical address, in hex.  Exits 1 when the
+ * file is not a 64-bit ELF core.
  */
 
 #include <elf.h>
@@ -23,7 +25,11 @@
 
 #define MAX_CPUS 4096
 
+#define MAX_LOADS 65536
+
 static unsigned long long rips[MAX_CPUS];
+static unsigned long long loads[MAX_LOADS][2];
+static unsigned int nr_loads;
 
 static int read_at(int fd, void *buf, size_t len, off_t off)
 {
@@ -76,6 +82,11 @@ int main(int argc, char **argv)
 
 		if (read_at(fd, &ph, sizeof(ph), eh.e_phoff + i * sizeof(ph)))
 			return 1;
+		if (ph.p_type == PT_LOAD && ph.p_memsz && nr_loads < MAX_LOADS) {
+			loads[nr_loads][0] = ph.p_paddr;
+			loads[nr_loads][1] = ph.p_paddr + ph.p_memsz - 1;
+			nr_loads++;
+		}
 		if (ph.p_type != PT_NOTE || !ph.p_filesz || ph.p_filesz > (1 << 24))
 			continue;
 		buf = malloc(ph.p_filesz);
@@ -87,5 +98,7 @@ int main(int argc, char **argv)
 	printf("prstatus %u\n", found);
 	for (i = 0; i < found && i < MAX_CPUS; i++)
 		printf("rip %016llx\n", rips[i]);
+	for (i = 0; i < nr_loads; i++)
+		printf("load %llx %llx\n", loads[i][0], loads[i][1]);
 	return 0;
 }
