@@ -129,7 +129,9 @@ void crash_save_cpu(struct pt_regs *regs, int cpu)
  * image, and after a panic it will never finish.  Starting the crash image
  * then is safe and is the only way the machine gets anywhere, so a panic
  * during a kexec reboot is dumped like any other (kexec_in_progress tells
- * the two holders apart; it is set under the lock and never cleared).
+ * the two holders apart; it is set under the lock and never cleared),
+ * unless the reboot has begun to stop the CPUs, this one included: then
+ * the reboot goes on (kexec_claim_cpus()).
  *
  * Returns only when nothing was started.
  *
@@ -143,6 +145,13 @@ void __noclone __crash_kexec(struct pt_regs *regs)
 	if (!locked && !READ_ONCE(kexec_in_progress))
 		return;
 	if (kexec_crash_image) {
+		/*
+		 * A kexec reboot that has begun to stop the other CPUs stops
+		 * this one too, and boots its new kernel: wait for that,
+		 * rather than stop the rebooting CPU while it stops this one.
+		 */
+		if (!locked && !kexec_claim_cpus())
+			panic_smp_self_stop();
 		if (regs)
 			here = *regs;
 		else

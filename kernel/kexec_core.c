@@ -63,6 +63,7 @@ static_assert(sizeof(struct kexec_move) == KEXEC_MOVE_SIZE);
 static_assert(KEXEC_MOVES_PER_PAGE * sizeof(struct kexec_move) == PAGE_SIZE);
 
 atomic_t kexec_lock_word = ATOMIC_INIT(0);
+atomic_t kexec_cpus_owner = ATOMIC_INIT(-1);
 
 struct kimage *kexec_image;		/* [kexec lock] */
 struct kimage *kexec_crash_image;	/* [kexec lock] */
@@ -167,7 +168,11 @@ static struct ctl_table kexec_sysctls[] = {
 };
 
 #ifdef CONFIG_KEXEC_PANIC_TEST
-/* Test knob: panic in the middle of the next kexec reboot. */
+/*
+ * Test knob: panic in the middle of the next kexec reboot, on the
+ * rebooting CPU once the others are stopped (1), or on another CPU just as
+ * the rebooting one begins to stop them (2).
+ */
 static int kexec_test_panic_in_reboot;
 
 static struct ctl_table kexec_test_sysctls[] = {
@@ -178,9 +183,25 @@ static struct ctl_table kexec_test_sysctls[] = {
 		.data		= &kexec_test_panic_in_reboot,
 		.maxlen		= sizeof(kexec_test_panic_in_reboot),
 		.extra1		= SYSCTL_ZERO,
-		.extra2		= SYSCTL_ONE,
+		.extra2		= SYSCTL_TWO,
 	},
 };
+
+/* With interrupts off: only the stop's NMI can take this CPU now. */
+static void kexec_test_panic_here(void *unused)
+{
+	panic("kexec test: panic while the reboot stops CPUs");
+}
+
+static void kexec_test_panic_elsewhere(void)
+{
+	unsigned int cpu = cpumask_any_but(cpu_online_mask, smp_processor_id());
+
+	if (READ_ONCE(kexec_test_panic_in_reboot) == 2 && cpu < nr_cpu_ids)
+		smp_call_function_single(cpu, kexec_test_panic_here, NULL, 0);
+}
+#else
+static inline void kexec_test_panic_elsewhere(void) { }
 #endif
 
 static int __init kexec_policy_init(void)
@@ -680,6 +701,15 @@ static void kexec_quiesce(void)
 	 */
 	cpu_hotplug_enable();
 	pr_notice("handing over to the new kernel\n");
+	/*
+	 * machine_shutdown() stops the other CPUs.  If one of them panicked
+	 * first and is starting the crash image, it stops this CPU instead:
+	 * wait for that rather than stop it in turn.  A panic after this
+	 * point waits for this CPU, which boots the new kernel.
+	 */
+	if (!kexec_claim_cpus())
+		panic_smp_self_stop();
+	kexec_test_panic_elsewhere();
 	machine_shutdown();
 }
 
@@ -700,7 +730,7 @@ int kernel_kexec(void)
 	}
 	kexec_quiesce();
 #ifdef CONFIG_KEXEC_PANIC_TEST
-	if (READ_ONCE(kexec_test_panic_in_reboot))
+	if (READ_ONCE(kexec_test_panic_in_reboot) == 1)
 		panic("kexec test: panic during the kexec reboot");
 #endif
 	machine_kexec(kexec_image);

@@ -36,6 +36,22 @@ static inline void kexec_assert_locked(void)
 	WARN_ON_ONCE(!atomic_read(&kexec_lock_word));
 }
 
+/*
+ * Once a kexec reboot stops the other CPUs, or a panic during one starts
+ * the crash image, a single CPU must stop all the others: two CPUs that
+ * stop each other both stop, and the machine hangs.  Whichever claims
+ * kexec_cpus_owner first is that CPU (kexec_claim_cpus() is true for it);
+ * any other waits to be stopped.
+ */
+extern atomic_t kexec_cpus_owner;
+
+static inline bool kexec_claim_cpus(void)
+{
+	int cpu = raw_smp_processor_id(), owner = -1;
+
+	return atomic_try_cmpxchg(&kexec_cpus_owner, &owner, cpu) || owner == cpu;
+}
+
 int kexec_validate_segments(const struct kexec_segment *segments,
 			    unsigned long nr_segments, unsigned long ram_pages,
 			    const struct resource *window);

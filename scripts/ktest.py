@@ -445,6 +445,15 @@ SCENARIOS = [
     # kernel (see Documentation/admin-guide/kexec-crash.rst).
     Scenario('kdump-in-kexec', plan=('pk',), extra='crashkernel=192M',
              needs=('CONFIG_CRASH_DUMP', 'CONFIG_KEXEC_PANIC_TEST')),
+    # A panic on another CPU as the kexec reboot begins to stop the CPUs:
+    # the reboot stops it (by NMI: it waits with interrupts off) and boots
+    # its kernel, instead of the two CPUs stopping each other.  (The
+    # reboot's "Shutting down cpus with NMI" is not printed: printk drops
+    # what CPUs other than the panicking one say.)
+    Scenario('kexec-stop-vs-panic', plan=('pko',), extra='crashkernel=192M',
+             console_shows=(r'Kernel panic - not syncing: kexec test: panic while '
+                            r'the reboot stops CPUs',),
+             needs=('CONFIG_CRASH_DUMP', 'CONFIG_KEXEC_PANIC_TEST')),
     Scenario('firmware', plan=('fw',)),
     # UEFI machines: OVMF boots the first kernel through the EFI stub; every
     # kernel after a kexec must still have ACPI, every CPU, its memory and
