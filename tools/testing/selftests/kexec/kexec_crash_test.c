@@ -203,7 +203,10 @@ static long crash_hotplug(void)
 	return cpu == read_number(MEMORY_CRASH_HOTPLUG) ? cpu : -1;
 }
 
-/* A page that starts with an ELF core file header and describes nothing. */
+/*
+ * A page that starts like a 64-bit ELF core file, which is how the kernel
+ * recognises the segment that holds the core header; it describes nothing.
+ */
 static char *core_header_page(void)
 {
 	static char page[PAGE];
@@ -211,13 +214,7 @@ static char *core_header_page(void)
 
 	memcpy(eh->e_ident, ELFMAG, SELFMAG);
 	eh->e_ident[EI_CLASS] = ELFCLASS64;
-	eh->e_ident[EI_DATA] = ELFDATA2LSB;
-	eh->e_ident[EI_VERSION] = EV_CURRENT;
 	eh->e_type = ET_CORE;
-	eh->e_machine = EM_X86_64;
-	eh->e_version = EV_CURRENT;
-	eh->e_ehsize = sizeof(*eh);
-	eh->e_phentsize = sizeof(struct elf64_phdr);
 	return page;
 }
 
