@@ -8,13 +8,14 @@ SHELL := /bin/bash
 PYTHON ?= python3
 INITRD := build/initramfs-x86_64.cpio.gz
 INITRD_DEBIAN := build/initramfs-debian-x86_64.cpio.gz
+INITRD_DISTRO := build/initramfs-distro-x86_64.cpio.gz
 
 # Targets run one at a time: two kernel builds must never overlap, and each
 # build uses every core by itself.
 .NOTPARALLEL:
 
 .PHONY: help deps tree kernel baseline guest-progs initramfs run check boot \
-	clean distclean
+	distro clean distclean
 
 help:
 	@echo "make run        build, boot, reboot by firmware / kexec -l / kexec -s, timing table"
@@ -22,6 +23,7 @@ help:
 	@echo "make kernel     out/x86_64/{bzImage,vmlinux,config}"
 	@echo "make baseline   the pristine base, same config: out/baseline-x86_64/"
 	@echo "make boot SCENARIOS='kexec-l unload'   only those scenarios"
+	@echo "make distro     our tree under Debian's config: build, kexec -l/-s hops (slow)"
 	@echo "make clean | distclean"
 
 deps:
@@ -55,6 +57,14 @@ check: baseline initramfs
 
 boot: initramfs
 	@$(PYTHON) scripts/ktest.py boot $(SCENARIOS)
+
+# Debian's own configuration, built and booted: about an hour from scratch
+# on two cores, so not part of check (which compiles our objects under it).
+distro: guest-progs
+	@scripts/fetch-debian-kernels.sh
+	@scripts/distro-build.sh
+	@scripts/mkinitramfs.sh $(INITRD_DISTRO) --distro
+	@$(PYTHON) scripts/ktest.py boot distro distro-uefi
 
 # Keeps the extracted base tree; distclean starts over.
 clean:

@@ -35,6 +35,9 @@ KERNEL = OUT / 'x86_64' / 'bzImage'
 INITRD = BUILD / 'initramfs-x86_64.cpio.gz'
 # The same plus Debian's kernels, when scripts/fetch-debian-kernels.sh got them.
 INITRD_DEBIAN = BUILD / 'initramfs-debian-x86_64.cpio.gz'
+# make distro: our tree under Debian's configuration is the kernel of every hop.
+KERNEL_DISTRO = OUT / 'distro' / 'bzImage'
+INITRD_DISTRO = BUILD / 'initramfs-distro-x86_64.cpio.gz'
 TAIL_LINES = 40
 GEN_TIMEOUT = float(os.environ.get('KTEST_TIMEOUT', '120'))
 
@@ -476,6 +479,14 @@ SCENARIOS = [
     Scenario('uefi-kdump-file', plan=('ps',), uefi=True, extra='crashkernel=192M',
              needs=('CONFIG_CRASH_DUMP',)),
     Scenario('uefi-firmware', plan=('fw',), uefi=True),
+    # make distro (scripts/distro-build.sh): our tree built with Debian's
+    # own configuration, through both kinds of hop, on both firmwares.
+    # The first generation loads the modules that use our exports.
+    Scenario('distro', plan=('l', 's'), kernel=KERNEL_DISTRO, initrd=INITRD_DISTRO,
+             kernels=('-distro',) * 3, devices=('pvpanic',), in_check=False),
+    Scenario('distro-uefi', plan=('l', 's'), uefi=True, kernel=KERNEL_DISTRO,
+             initrd=INITRD_DISTRO, kernels=('-distro',) * 3, devices=('pvpanic',),
+             in_check=False),
     Scenario('tour', plan=('fw', 'l', 's'), in_check=False),
     Scenario('tour-uefi', plan=('fw', 'l', 's'), uefi=True, in_check=False),
     # Control for the judge itself: a hop to a kernel image that is not

@@ -7,16 +7,18 @@
 # The archive is written with the base tree's gen_init_cpio, so no root
 # privileges are needed for /dev nodes.
 #
-#   mkinitramfs.sh OUTPUT.cpio.gz [--debian]
+#   mkinitramfs.sh OUTPUT.cpio.gz [--debian | --distro]
 #
 # --debian also adds Debian's kernels from build/debian/ (see
 # fetch-debian-kernels.sh) as /boot/bzImage-debian*, for the one scenario
-# that boots them; the other scenarios use the smaller archive.
+# that boots them; the other scenarios use the smaller archive.  --distro
+# makes our tree built under Debian's configuration (distro-build.sh) the
+# kernel every hop boots, with the modules built for it.
 
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-output=${1:?usage: mkinitramfs.sh OUTPUT.cpio.gz [--debian]}
+output=${1:?usage: mkinitramfs.sh OUTPUT.cpio.gz [--debian | --distro]}
 with_debian=${2:-}
 build=$top/build
 gen_init_cpio=$build/host/gen_init_cpio
@@ -66,8 +68,15 @@ add_program /sbin/kexec "$(command -v kexec || echo /usr/sbin/kexec)"
 # The capture kernel of the crash scenarios writes and reads a dump.
 add_program /usr/bin/makedumpfile "$(command -v makedumpfile || echo /usr/bin/makedumpfile)"
 
-add_file /boot/bzImage "$top/out/x86_64/bzImage" 0644
-if [[ -f $top/out/baseline-x86_64/bzImage ]]; then
+if [[ $with_debian == --distro ]]; then
+	add_file /boot/bzImage "$top/out/distro/bzImage" 0644
+	while read -r ko; do
+		add_file "${ko#"$top/out/distro/modules"}" "$ko" 0644
+	done < <(find "$top/out/distro/modules" -name '*.ko' | sort)
+else
+	add_file /boot/bzImage "$top/out/x86_64/bzImage" 0644
+fi
+if [[ $with_debian != --distro && -f $top/out/baseline-x86_64/bzImage ]]; then
 	add_file /boot/bzImage-baseline "$top/out/baseline-x86_64/bzImage" 0644
 fi
 if [[ $with_debian == --debian ]]; then
