@@ -25,6 +25,7 @@
  * registers carry state into the trampoline.
  */
 
+#include <kunit/static_stub.h>
 #include <linux/cc_platform.h>
 #include <linux/kexec.h>
 #include <linux/mm.h>
@@ -143,6 +144,7 @@ static int kexec_build_tables(struct kimage *image)
  */
 static bool kexec_memory_encrypted(void)
 {
+	KUNIT_STATIC_STUB_REDIRECT(kexec_memory_encrypted);
 	return cc_platform_has(CC_ATTR_MEM_ENCRYPT) ||
 	       cc_platform_has(CC_ATTR_GUEST_MEM_ENCRYPT);
 }
@@ -250,3 +252,7 @@ void machine_kexec(struct kimage *image)
 		     : "memory");
 	unreachable();
 }
+
+#ifdef CONFIG_KEXEC_CORE_KUNIT_TEST
+#include "machine_kexec_64_test.c"
+#endif
