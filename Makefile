@@ -9,12 +9,13 @@ PYTHON ?= python3
 INITRD := build/initramfs-x86_64.cpio.gz
 INITRD_DEBIAN := build/initramfs-debian-x86_64.cpio.gz
 INITRD_DISTRO := build/initramfs-distro-x86_64.cpio.gz
+INITRD_SIGNED := build/initramfs-signed-x86_64.cpio.gz
 
 # Targets run one at a time: two kernel builds must never overlap, and each
 # build uses every core by itself.
 .NOTPARALLEL:
 
-.PHONY: help deps tree kernel baseline guest-progs initramfs run check boot \
+.PHONY: help deps tree kernel baseline sigforce guest-progs initramfs run check boot \
 	distro clean distclean
 
 help:
@@ -22,6 +23,7 @@ help:
 	@echo "make check      every test tier; last line 'N passed, N failed, N skipped'"
 	@echo "make kernel     out/x86_64/{bzImage,vmlinux,config}"
 	@echo "make baseline   the pristine base, same config: out/baseline-x86_64/"
+	@echo "make sigforce   ours and the baseline with KEXEC_SIG_FORCE: out/*-sigforce/"
 	@echo "make boot SCENARIOS='kexec-l unload'   only those scenarios"
 	@echo "make distro     our tree under Debian's config: build, kexec -l/-s hops (slow)"
 	@echo "make clean | distclean"
@@ -38,11 +40,18 @@ kernel: tree
 baseline: tree
 	@scripts/build-kernel.sh baseline
 
+# Ours and the baseline with KEXEC_SIG_FORCE, for the signed-kexec tests.
+sigforce: tree
+	@scripts/build-kernel.sh ours-sigforce
+	@scripts/build-kernel.sh baseline-sigforce
+
 guest-progs: kernel
 	@scripts/build-guest-progs.sh
 
 initramfs: guest-progs
 	@scripts/mkinitramfs.sh $(INITRD)
+	@scripts/sign-test-images.sh
+	@scripts/mkinitramfs.sh $(INITRD_SIGNED) --signed
 	@scripts/fetch-debian-kernels.sh
 	@if ls build/debian/bzImage-debian* >/dev/null 2>&1; then \
 		scripts/mkinitramfs.sh $(INITRD_DEBIAN) --debian; \
@@ -52,7 +61,7 @@ run: initramfs
 	@$(PYTHON) scripts/ktest.py run
 
 # The baseline kernel is a kexec target: build it before the initramfs.
-check: baseline initramfs
+check: baseline sigforce initramfs
 	@$(PYTHON) scripts/ktest.py check
 
 boot: initramfs

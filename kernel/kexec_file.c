@@ -25,10 +25,12 @@
  *    moved by the trampoline.  Slower at exec, but it always works.
  *
  * Checks, in the order user space sees them fail: permission (EPERM),
- * flags (EINVAL), lockdown (EPERM), the kexec lock (EBUSY), the kernel
- * file (whatever kernel_read_file() says: EBADF, EINVAL, ETXTBSY, EFBIG),
- * its format (ENOEXEC), the initramfs file, then the command line (EFAULT,
- * or EINVAL when it is not NUL-terminated or too long for the kernel).
+ * flags (EINVAL), lockdown without KEXEC_SIG (EPERM), the kexec lock
+ * (EBUSY), the kernel file (whatever kernel_read_file() says: EBADF,
+ * EINVAL, ETXTBSY, EFBIG), its format (ENOEXEC), with KEXEC_SIG its
+ * signature (the verifier's errno where signatures are enforced, EPERM
+ * under lockdown), the initramfs file, then the command line (EFAULT, or
+ * EINVAL when it is not NUL-terminated or too long for the kernel).
  * Nothing before kexec_install() touches the loaded image.
  */
 
@@ -36,6 +38,7 @@
 
 #include <linux/capability.h>
 #include <linux/gfp.h>
+#include <linux/ima.h>
 #include <linux/ioport.h>
 #include <linux/kernel_read_file.h>
 #include <linux/kexec.h>
@@ -528,6 +531,58 @@ void kexec_file_debug(const struct kexec_file *kf, const char *fmt, ...)
 }
 
 /* ===================================================================
+ * Signatures
+ * ===================================================================
+ */
+
+#ifdef CONFIG_KEXEC_SIG
+static bool kexec_sig_enforced = IS_ENABLED(CONFIG_KEXEC_SIG_FORCE);
+
+/**
+ * set_kexec_sig_enforced() - refuse kernels whose signature fails from now on
+ *
+ * Called by IMA when the platform requires signed kernels (its Secure
+ * Boot policy); cannot be undone.
+ */
+void set_kexec_sig_enforced(void)
+{
+	WRITE_ONCE(kexec_sig_enforced, true);
+}
+
+/*
+ * May this kernel file be loaded?  One whose signature verifies always
+ * may.  One whose signature does not (unsigned, signed by a key that is
+ * not trusted, damaged) may only while signatures are not enforced and
+ * lockdown does not forbid it; lockdown is satisfied too when IMA's
+ * policy appraised the file's own signature as it was read.
+ */
+static int kexec_file_check_sig(struct kexec_file *kf)
+{
+	int ret;
+
+	ret = arch_kexec_file_verify_sig(kf->kernel, kf->kernel_size);
+	if (!ret) {
+		kexec_file_debug(kf, "kernel signature verified\n");
+		return 0;
+	}
+	if (READ_ONCE(kexec_sig_enforced)) {
+		pr_notice("kernel refused: its signature did not verify (%d)\n", ret);
+		return ret;
+	}
+	if (!ima_appraise_signature(READING_KEXEC_IMAGE) &&
+	    security_locked_down(LOCKDOWN_KEXEC))
+		return -EPERM;
+	kexec_file_debug(kf, "kernel signature not verified (%d), accepted\n", ret);
+	return 0;
+}
+#else
+static int kexec_file_check_sig(struct kexec_file *kf)
+{
+	return 0;
+}
+#endif /* CONFIG_KEXEC_SIG */
+
+/* ===================================================================
  * The system call
  * ===================================================================
  */
@@ -585,6 +640,9 @@ static int kexec_file_build(struct kimage **slot, int kernel_fd, int initrd_fd,
 	kexec_file_debug(&kf, "kernel file: %zu bytes\n", kf.kernel_size);
 
 	ret = arch_kexec_file_probe(kf.kernel, kf.kernel_size);
+	if (ret)
+		goto out;
+	ret = kexec_file_check_sig(&kf);
 	if (ret)
 		goto out;
 
@@ -657,12 +715,15 @@ SYSCALL_DEFINE5(kexec_file_load, int, kernel_fd, int, initrd_fd,
 	if (flags & ~KEXEC_FILE_FLAGS)
 		return -EINVAL;
 	/*
-	 * Under lockdown only a verified kernel may replace this one, and
-	 * this kernel cannot verify signatures (KEXEC_SIG is not built).
+	 * Under lockdown only a verified kernel may replace this one.  With
+	 * KEXEC_SIG the kernel file's signature is checked once it is read;
+	 * without, nothing could be verified, so everything is refused.
 	 */
-	ret = security_locked_down(LOCKDOWN_KEXEC);
-	if (ret)
-		return ret;
+	if (!IS_ENABLED(CONFIG_KEXEC_SIG)) {
+		ret = security_locked_down(LOCKDOWN_KEXEC);
+		if (ret)
+			return ret;
+	}
 
 	if (!kexec_trylock())
 		return -EBUSY;

@@ -5,9 +5,13 @@
 #
 #   build-kernel.sh ours       build/src-x86_64 -> out/x86_64/
 #   build-kernel.sh baseline   pristine base    -> out/baseline-x86_64/
+#   build-kernel.sh ours-sigforce | baseline-sigforce
+#                              the same with configs/sigforce.config merged
+#                              too (KEXEC_SIG_FORCE) -> out/*-sigforce/
 #
 # Both use the same configuration: "make tinyconfig" with
-# configs/x86_64.config merged on top.  The .config is regenerated only when
+# configs/x86_64.config merged on top, and the test signing key's
+# certificate (scripts/test-keys.sh) as a built-in trusted key.  The .config is regenerated only when
 # the fragment or the base changes, so an unchanged tree is a no-op build.
 # Every option the fragment names is checked in the result.
 
@@ -18,11 +22,20 @@ variant=${1:?usage: build-kernel.sh ours|baseline}
 build=$top/build
 frag=$top/configs/x86_64.config
 
+extra=()
 case $variant in
-ours)     src=$build/src-x86_64; obj=$build/obj-x86_64; out=$top/out/x86_64; lv=-kx ;;
-baseline) src=$build/base/linux; obj=$build/obj-baseline-x86_64; out=$top/out/baseline-x86_64; lv=-base ;;
+*-sigforce) extra=("$top/configs/sigforce.config") ;;
+esac
+case $variant in
+ours | ours-sigforce)
+	src=$build/src-x86_64; obj=$build/obj-x86_64; out=$top/out/x86_64; lv=-kx ;;
+baseline | baseline-sigforce)
+	src=$build/base/linux; obj=$build/obj-baseline-x86_64; out=$top/out/baseline-x86_64; lv=-base ;;
 *) echo "build-kernel: unknown variant '$variant'" >&2; exit 2 ;;
 esac
+if [[ ${#extra[@]} -ne 0 ]]; then
+	obj+=-sigforce out+=-sigforce
+fi
 [[ -d $src ]] || { echo "build-kernel: $src missing (make tree)" >&2; exit 1; }
 
 kmake=(make -C "$src" O="$obj" ARCH=x86_64 LOCALVERSION="$lv"
@@ -35,13 +48,18 @@ if command -v ccache >/dev/null && [[ ${KTEST_CCACHE:-1} != 0 ]]; then
 	export CCACHE_BASEDIR=$top CCACHE_NOHASHDIR=1
 fi
 
+# The signing test key's certificate goes into the built-in keyring.
+"$top/scripts/test-keys.sh"
+keyfrag=$build/keys/trusted-keys.config
+
 mkdir -p "$obj" "$out"
-config_id=$(cat "$frag" "$build/base/VERSION" | sha256sum | cut -d' ' -f1)
+config_id=$(cat "$frag" "$keyfrag" "${extra[@]}" "$src/kernel/Kconfig.kexec" "$build/base/VERSION" |
+	sha256sum | cut -d' ' -f1)
 if [[ ! -f $obj/.config || $(cat "$obj/.config-id" 2>/dev/null) != "$config_id" ]]; then
 	echo "build-kernel: configuring $variant"
 	"${kmake[@]}" -s tinyconfig >/dev/null
 	KCONFIG_CONFIG=$obj/.config "$src/scripts/kconfig/merge_config.sh" \
-		-m -O "$obj" "$obj/.config" "$frag" >/dev/null
+		-m -O "$obj" "$obj/.config" "$frag" "$keyfrag" "${extra[@]}" >/dev/null
 	"${kmake[@]}" -s olddefconfig >/dev/null
 
 	dropped=()
@@ -53,8 +71,8 @@ if [[ ! -f $obj/.config || $(cat "$obj/.config-id" 2>/dev/null) != "$config_id" 
 			sym=${line#\# }; sym=${sym%% *}
 			grep -q "^$sym=" "$obj/.config" && dropped+=("$line") ;;
 		esac
-	done < "$frag"
-	if [[ ${#dropped[@]} -ne 0 && $variant == baseline ]]; then
+	done < <(cat "$frag" "$keyfrag" "${extra[@]}")
+	if [[ ${#dropped[@]} -ne 0 && $variant == baseline* ]]; then
 		# Options of our own Kconfig do not exist upstream.
 		echo "build-kernel: baseline lacks: ${dropped[*]}"
 	elif [[ ${#dropped[@]} -ne 0 ]]; then
@@ -73,7 +91,8 @@ echo "build-kernel: building $variant ($(cat "$build/base/VERSION")), log in ${l
 # Modules too: modpost is what fails when a symbol a module uses is not
 # exported.
 targets=(bzImage)
-grep -qx CONFIG_MODULES=y "$obj/.config" && targets+=(modules)
+# The KEXEC_SIG_FORCE kernels only run the signature tests: no modules.
+[[ $variant != *-sigforce ]] && grep -qx CONFIG_MODULES=y "$obj/.config" && targets+=(modules)
 if [[ ${KTEST_VERBOSE:-0} == 1 ]]; then
 	"${kmake[@]}" "${targets[@]}" 2>&1 | tee "$log"
 elif ! "${kmake[@]}" "${targets[@]}" > "$log" 2>&1; then

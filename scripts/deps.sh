@@ -13,6 +13,8 @@ packages=(
 	dwarves cpio xz-utils perl python3 ccache
 	# guest userspace and the emulator
 	busybox-static kexec-tools makedumpfile qemu-system-x86 ovmf
+	# signed kexec: the test key pair, signed bzImages
+	openssl sbsigntool
 )
 
 missing=()

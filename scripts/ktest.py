@@ -37,6 +37,8 @@ KERNEL = OUT / 'x86_64' / 'bzImage'
 INITRD = BUILD / 'initramfs-x86_64.cpio.gz'
 # The same plus Debian's kernels, when scripts/fetch-debian-kernels.sh got them.
 INITRD_DEBIAN = BUILD / 'initramfs-debian-x86_64.cpio.gz'
+# With our kernel signed (sign-test-images.sh): /boot/bzImage-signed etc.
+INITRD_SIGNED = BUILD / 'initramfs-signed-x86_64.cpio.gz'
 # make distro: our tree under Debian's configuration is the kernel of every hop.
 KERNEL_DISTRO = OUT / 'distro' / 'bzImage'
 INITRD_DISTRO = BUILD / 'initramfs-distro-x86_64.cpio.gz'
@@ -117,11 +119,19 @@ class Boot:
 # store for each UEFI boot.
 OVMF_CODE = Path('/usr/share/OVMF/OVMF_CODE_4M.fd')
 OVMF_VARS = Path('/usr/share/OVMF/OVMF_VARS_4M.fd')
+# Secure Boot: the SMM build, and a variable store with Secure Boot on and
+# the snakeoil key in PK, KEK and db (the kernel must be signed with it).
+OVMF_SB_CODE = Path('/usr/share/OVMF/OVMF_CODE_4M.snakeoil.fd')
+OVMF_SB_VARS = Path('/usr/share/OVMF/OVMF_VARS_4M.snakeoil.fd')
 
 
 def qemu_command(append, smp, mem, disk, allow_reset, machine, kernel, initrd,
-                 uefi_vars=None, devices=(), objects=(), qmp=None):
+                 uefi_vars=None, devices=(), objects=(), qmp=None,
+                 secure_boot=False):
     qemu = os.environ.get('KTEST_QEMU', 'qemu-system-x86_64')
+    if secure_boot:
+        # Only SMM may write the variable store then.
+        machine += ',smm=on'
     cmd = [qemu, '-nodefaults', '-no-user-config', '-display', 'none',
            '-monitor', 'none', '-serial', 'stdio',
            '-machine', machine, '-m', mem, '-smp', str(smp),
@@ -137,8 +147,11 @@ def qemu_command(append, smp, mem, disk, allow_reset, machine, kernel, initrd,
     for device in devices:
         cmd += ['-device', device]
     if uefi_vars:
-        cmd += ['-drive', f'if=pflash,format=raw,unit=0,readonly=on,file={OVMF_CODE}',
+        code = OVMF_SB_CODE if secure_boot else OVMF_CODE
+        cmd += ['-drive', f'if=pflash,format=raw,unit=0,readonly=on,file={code}',
                 '-drive', f'if=pflash,format=raw,unit=1,file={uefi_vars}']
+    if secure_boot:
+        cmd += ['-global', 'driver=cfi.pflash01,property=secure,value=on']
     if os.environ.get('KTEST_KVM') == '1':
         cmd += ['-accel', 'kvm', '-cpu', 'host']
     else:
@@ -197,7 +210,7 @@ QMP_RE = re.compile(r'ktest: qmp (\{.*\})\s*$')
 
 def boot(name, append, timeout, smp=2, mem='512M', allow_reset=False,
          machine='pc', stop_on=None, kernel=KERNEL, initrd=INITRD, linger=0,
-         uefi=False, devices=(), objects=(), qmp=False):
+         uefi=False, devices=(), objects=(), qmp=False, secure_boot=False):
     """Run QEMU to its end, the timeout, or the line stop_on matches; with
     linger, QEMU gets that many more seconds after the match to exit by
     itself (a reset, under -no-reboot).  With qmp, the guest's requests
@@ -212,14 +225,15 @@ def boot(name, append, timeout, smp=2, mem='512M', allow_reset=False,
     uefi_vars = None
     if uefi:
         uefi_vars = disk.with_suffix('.vars.fd')
-        uefi_vars.write_bytes(OVMF_VARS.read_bytes())
+        uefi_vars.write_bytes((OVMF_SB_VARS if secure_boot else OVMF_VARS).read_bytes())
     monitor = None
     if qmp:
         qmp_path = disk.with_suffix('.qmp')
         qmp_path.unlink(missing_ok=True)
         monitor = Monitor(qmp_path)
     cmd = qemu_command(append, smp, mem, disk, allow_reset, machine, kernel, initrd,
-                       uefi_vars, devices, objects, monitor and monitor.path)
+                       uefi_vars, devices, objects, monitor and monitor.path,
+                       secure_boot)
     result = Boot(log=log)
     start = time.monotonic()
     deadline = start + timeout
@@ -328,6 +342,7 @@ class Scenario:
     pad_mib: int = 0            # pad each next initramfs with this many MiB
     extra: str = ''             # more kernel parameters, kept across hops
     uefi: bool = False          # boot through OVMF instead of SeaBIOS
+    secure_boot: bool = False   # with Secure Boot on (uefi, machine q35)
     devices: tuple = ()         # more QEMU devices
     qmp: bool = False           # the guest may ask for QEMU monitor commands
     objects: tuple = ()         # and the QEMU objects they need
@@ -454,6 +469,40 @@ SCENARIOS = [
              deviations=('reserved.segment_outside_the_reservation_is_eaddrnotavail',
                          'reserved.crash_hotplug_needs_a_core_header',
                          'reserved.kexec_file_load_on_crash')),
+    # Signed kexec_file_load, before and after lockdown; the same errno
+    # from upstream's KEXEC_SIG.  Then a boot locked down from the start,
+    # whose signed kexec -s -l and kexec -s -p hops must work.
+    Scenario('selftests-sig', extra='crashkernel=64M', programs=('kexec_sig_test',),
+             initrd=INITRD_SIGNED, needs=('CONFIG_KEXEC_BZIMAGE_VERIFY_SIG',)),
+    Scenario('selftests-sig-upstream', extra='crashkernel=64M',
+             programs=('kexec_sig_test',), initrd=INITRD_SIGNED,
+             kernel=OUT / 'baseline-x86_64' / 'bzImage'),
+    Scenario('sig-lockdown', plan=('s@signed', 'ps@signed'), initrd=INITRD_SIGNED, mem='1G',
+             extra='lockdown=integrity crashkernel=192M',
+             needs=('CONFIG_KEXEC_BZIMAGE_VERIFY_SIG', 'CONFIG_CRASH_DUMP')),
+    # KEXEC_SIG_FORCE: no lockdown needed for a bad signature to be refused.
+    Scenario('selftests-sig-force', extra='crashkernel=64M ksig=enforced',
+             programs=('kexec_sig_test',), initrd=INITRD_SIGNED,
+             kernel=OUT / 'x86_64-sigforce' / 'bzImage'),
+    Scenario('selftests-sig-force-upstream', extra='crashkernel=64M ksig=enforced',
+             programs=('kexec_sig_test',), initrd=INITRD_SIGNED,
+             kernel=OUT / 'baseline-x86_64-sigforce' / 'bzImage'),
+    # UEFI Secure Boot, with the snakeoil key in db and our kernel signed
+    # with it: the kernel locks itself down, finds the key in its platform
+    # keyring, and IMA's policy makes signatures mandatory.  The signed
+    # hops must work; the errno must be upstream's there too.
+    Scenario('uefi-secureboot', plan=('s@snakeoil', 'ps@snakeoil'), uefi=True,
+             secure_boot=True, machine='q35', mem='1G',
+             kernel=BUILD / 'signed' / 'bzImage-snakeoil', initrd=INITRD_SIGNED,
+             extra='crashkernel=192M ksig=secureboot', programs=('kexec_sig_test',),
+             needs=('CONFIG_KEXEC_BZIMAGE_VERIFY_SIG', 'CONFIG_IMA_ARCH_POLICY'),
+             console_shows=(r'Secure boot enabled',
+                            r'Kernel is locked down from EFI Secure Boot;',
+                            r"integrity: Loaded X\.509 cert 'SnakeOil")),
+    Scenario('uefi-secureboot-upstream', uefi=True, secure_boot=True, machine='q35',
+             mem='1G', kernel=BUILD / 'signed' / 'baseline-bzImage-snakeoil',
+             initrd=INITRD_SIGNED, extra='crashkernel=192M ksig=secureboot',
+             programs=('kexec_sig_test',)),
     # crashkernel= in its forms: the region must show in /proc/iomem.
     Scenario('crashkernel-size', extra='crashkernel=64M', needs=('CONFIG_CRASH_RESERVE',),
              console_shows=(r'ktest: crash kernel [0-9a-f]+-[0-9a-f]+ 64 MiB',)),
@@ -740,6 +789,7 @@ def run_scenario(scn):
                 allow_reset='fw' in scn.plan, machine=scn.machine, stop_on=stop_on,
                 kernel=scn.kernel, initrd=scn.initrd,
                 linger=RESET_GRACE if scn.resets else 0, uefi=scn.uefi,
+                secure_boot=scn.secure_boot,
                 devices=scn.devices, objects=scn.objects, qmp=scn.qmp)
 
 

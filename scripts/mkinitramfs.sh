@@ -7,18 +7,20 @@
 # The archive is written with the base tree's gen_init_cpio, so no root
 # privileges are needed for /dev nodes.
 #
-#   mkinitramfs.sh OUTPUT.cpio.gz [--debian | --distro]
+#   mkinitramfs.sh OUTPUT.cpio.gz [--debian | --distro | --signed]
 #
 # --debian also adds Debian's kernels from build/debian/ (see
 # fetch-debian-kernels.sh) as /boot/bzImage-debian*, for the one scenario
 # that boots them; the other scenarios use the smaller archive.  --distro
 # makes our tree built under Debian's configuration (distro-build.sh) the
-# kernel every hop boots, with the modules built for it.
+# kernel every hop boots, with the modules built for it.  --signed adds
+# our kernel signed by sign-test-images.sh as /boot/bzImage-signed,
+# -untrusted and -snakeoil, for the signed-kexec scenarios.
 
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-output=${1:?usage: mkinitramfs.sh OUTPUT.cpio.gz [--debian | --distro]}
+output=${1:?usage: mkinitramfs.sh OUTPUT.cpio.gz [--debian | --distro | --signed]}
 with_debian=${2:-}
 build=$top/build
 gen_init_cpio=$build/host/gen_init_cpio
@@ -88,6 +90,11 @@ if [[ $with_debian == --debian ]]; then
 			add_file "${ko#"$build/debian/modules"}" "$ko" 0644
 		done < <(find "$build/debian/modules/lib/modules" -name '*.ko' | sort)
 	fi
+fi
+if [[ $with_debian == --signed ]]; then
+	for k in "$build"/signed/bzImage-*; do
+		add_file "/boot/$(basename "$k")" "$k" 0644
+	done
 fi
 # Our kernel's modules, where modprobe and insmod look for them.
 if [[ -d $top/out/x86_64/modules/lib/modules ]]; then

@@ -299,6 +299,16 @@ u64 kexec_segment_digest(const struct kexec_segment *segment);
 int arch_kexec_file_probe(const void *kernel, size_t size);
 int arch_kexec_file_load(struct kexec_file *kf);
 
+#ifdef CONFIG_KEXEC_SIG
+/*
+ * arch_kexec_file_verify_sig() checks the signature the kernel file
+ * carries against the kernel's trusted keys: 0 when it verifies, else why
+ * not (-ENODATA: unsigned, -ENOKEY: no trusted key signed it,
+ * -EKEYREJECTED: the file does not match its signature, ...).
+ */
+int arch_kexec_file_verify_sig(const void *kernel, size_t size);
+#endif
+
 #endif /* CONFIG_KEXEC_FILE */
 
 #ifdef CONFIG_CRASH_DUMP

@@ -51,6 +51,7 @@
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/verification.h>
 #include <asm/bootparam.h>
 #include <asm/e820/api.h>
 #include <asm/efi.h>
@@ -164,6 +165,41 @@ int arch_kexec_file_probe(const void *kernel, size_t size)
 		return -ENOEXEC;
 	return bzimage64_parse(kernel, size, bzimage64_la57(), &bz);
 }
+
+#ifdef CONFIG_KEXEC_SIG
+/**
+ * arch_kexec_file_verify_sig() - check a bzImage's PE signature
+ * @kernel: the kernel file
+ * @size:   its size
+ *
+ * A bzImage signed for Secure Boot carries an Authenticode signature.  It
+ * is checked against the built-in and secondary trusted keyrings (the
+ * secondary one includes the machine keyring, MOK keys shim marked as
+ * trusted), then, if no key there signed it, against the platform
+ * keyring: the firmware's db, and MOK keys the machine keyring does not
+ * take.
+ *
+ * Context: process context.
+ * Return: 0 if the signature verifies, else why not.
+ */
+int arch_kexec_file_verify_sig(const void *kernel, size_t size)
+{
+#ifdef CONFIG_KEXEC_BZIMAGE_VERIFY_SIG
+	int ret;
+
+	ret = verify_pefile_signature(kernel, size, VERIFY_USE_SECONDARY_KEYRING,
+				      VERIFYING_KEXEC_PE_SIGNATURE);
+	if (ret == -ENOKEY && IS_ENABLED(CONFIG_INTEGRITY_PLATFORM_KEYRING))
+		ret = verify_pefile_signature(kernel, size,
+					      VERIFY_USE_PLATFORM_KEYRING,
+					      VERIFYING_KEXEC_PE_SIGNATURE);
+	return ret;
+#else
+	/* Nothing here can check a signature: none ever verifies. */
+	return -EKEYREJECTED;
+#endif
+}
+#endif /* CONFIG_KEXEC_SIG */
 
 /* Add one setup_data node at @offset in the parameters segment. */
 static struct setup_data *bzimage64_setup_data(struct boot_params *params,
