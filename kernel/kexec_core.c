@@ -637,6 +637,7 @@ void kimage_destroy(struct kimage *image)
 
 	if (!image)
 		return;
+	kimage_forget_shadows(image);
 	machine_kexec_cleanup(image);
 	kimage_free_pages(&image->parked);
 	kimage_free_pages(&image->pages);

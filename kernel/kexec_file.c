@@ -531,6 +531,256 @@ void kexec_file_debug(const struct kexec_file *kf, const char *fmt, ...)
 }
 
 /* ===================================================================
+ * Segments of other subsystems
+ * ===================================================================
+ */
+
+bool kexec_file_dbg_print;
+
+/**
+ * kexec_add_buffer() - add a segment on behalf of another subsystem
+ * @kbuf: the segment and where it may go; @kbuf->mem is set on success
+ *
+ * The segment gets @kbuf->memsz bytes of data, @kbuf->bufsz of them from
+ * @kbuf->buffer and zeros after, so that the purgatory's digest covers
+ * all of it and whatever kimage_map_segment() later writes into it.
+ *
+ * Context: during kexec_file_load(), from kexec_file_add_extra_segments().
+ * Return: 0, -EINVAL outside a load or for a bad request, -ENOMEM, or a
+ * placement error.
+ */
+int kexec_add_buffer(struct kexec_buf *kbuf)
+{
+	struct kexec_file *kf = kbuf->image ? kbuf->image->file : NULL;
+	struct kexec_place want;
+	unsigned long mem;
+	void *data;
+	int ret;
+
+	if (!kf || !kbuf->memsz || kbuf->bufsz > kbuf->memsz ||
+	    (kbuf->buf_align && !is_power_of_2(kbuf->buf_align)))
+		return -EINVAL;
+	want = (struct kexec_place) {
+		.size = kbuf->memsz,
+		.align = kbuf->buf_align,
+		.min = max_t(u64, kbuf->buf_min, kf->extra_min),
+		.max = min_t(u64, kf->extra_max, kbuf->buf_max == ULONG_MAX ?
+			     U64_MAX : (u64)kbuf->buf_max + 1),
+		.low_first = !kbuf->top_down,
+	};
+	data = kexec_file_buffer(kf, kbuf->memsz);
+	if (!data)
+		return -ENOMEM;
+	if (kbuf->bufsz)
+		memcpy(data, kbuf->buffer, kbuf->bufsz);
+	ret = kexec_file_add_segment(kf, data, kbuf->memsz, &want, &mem);
+	if (!ret)
+		kbuf->mem = mem;
+	return ret;
+}
+
+/**
+ * kexec_file_add_extra_segments() - let other subsystems add segments
+ * @kf: the request; @kf->extra_min and @kf->extra_max set
+ *
+ * IMA adds the segment its measurement list goes into at exec time.
+ * Their failures are theirs: the image loads without what they add.
+ *
+ * Context: process context, kexec lock held.
+ */
+void kexec_file_add_extra_segments(struct kexec_file *kf)
+{
+	ima_add_kexec_buffer(kf->image);
+}
+
+/*
+ * Where the page bound for @dest (page aligned) in segment @index lies
+ * until exec: at its destination when the segment is claimed, else in
+ * the staging page the trampoline will copy.  NULL if it is in neither.
+ */
+static void *kexec_staged_page(struct kimage *image, unsigned long index,
+			       phys_addr_t dest)
+{
+	struct kexec_move *move;
+
+	if (image->claimed & BIT(index))
+		return phys_to_virt(dest);
+	if (!image->moves)
+		return NULL;
+	move = phys_to_virt(image->moves);
+	for (;;) {
+		if (move->dest & KEXEC_MOVE_END)
+			return NULL;
+		if (move->dest & KEXEC_MOVE_CHAIN) {
+			move = phys_to_virt(move->src);
+			continue;
+		}
+		if (move->dest == dest)
+			return phys_to_virt(move->src);
+		move++;
+	}
+}
+
+/* Copy @len bytes between @buf and the image's memory for @addr on. */
+static int kexec_staged_copy(struct kimage *image, unsigned long index,
+			     phys_addr_t addr, void *buf, size_t len,
+			     bool to_image)
+{
+	while (len) {
+		size_t off = offset_in_page(addr);
+		size_t n = min_t(size_t, len, PAGE_SIZE - off);
+		void *page = kexec_staged_page(image, index, addr - off);
+
+		if (!page)
+			return -ENOENT;
+		if (to_image)
+			memcpy(page + off, buf, n);
+		else
+			memcpy(buf, page + off, n);
+		addr += n;
+		buf += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/* The segment of @image that holds @addr, or -1. */
+static long kexec_segment_at(const struct kimage *image, phys_addr_t addr)
+{
+	unsigned long i;
+
+	for (i = 0; i < image->nr_segments; i++)
+		if (addr >= image->segment[i].mem &&
+		    addr - image->segment[i].mem < image->segment[i].memsz)
+			return i;
+	return -1;
+}
+
+/*
+ * A segment written to after the load (IMA's measurement list, at exec)
+ * is lent out as a shadow copy: kimage_map_segment() fills it from the
+ * image, kimage_unmap_segment() copies it back if that image is the one
+ * being booted, and gives its digest to the purgatory.  Nobody ever holds
+ * a pointer into the image itself, so a mapping that outlives its image
+ * (unloaded, or replaced by a kexec_load() image) writes nowhere.  The
+ * list is kept under the kexec lock.
+ */
+struct kexec_shadow {
+	struct list_head list;
+	struct kimage *image;		/* NULL once the image is destroyed */
+	unsigned long index;
+	void *buf;
+};
+
+static LIST_HEAD(kexec_shadows);
+
+/**
+ * kimage_map_segment() - lend out a segment's contents for writing
+ * @image: a kexec_file image, not a crash image
+ * @addr:  the start of one of its segments
+ * @size:  bytes wanted, at most the segment's size
+ *
+ * Context: process context, kexec lock held.
+ * Return: a buffer holding the segment's data, to be returned with
+ * kimage_unmap_segment(); NULL on error.
+ */
+void *kimage_map_segment(struct kimage *image, unsigned long addr,
+			 unsigned long size)
+{
+	const struct kexec_segment *seg;
+	struct kexec_shadow *shadow;
+	long i;
+
+	if (!image->kernel_sources || image->type == KEXEC_TYPE_CRASH)
+		return NULL;
+	i = kexec_segment_at(image, addr);
+	if (i < 0)
+		return NULL;
+	seg = &image->segment[i];
+	if (seg->mem != addr || size > seg->bufsz)
+		return NULL;
+
+	shadow = kzalloc(sizeof(*shadow), GFP_KERNEL);
+	if (!shadow)
+		return NULL;
+	shadow->buf = vzalloc(seg->bufsz);
+	if (!shadow->buf ||
+	    kexec_staged_copy(image, i, seg->mem, shadow->buf, seg->bufsz, false)) {
+		vfree(shadow->buf);
+		kfree(shadow);
+		return NULL;
+	}
+	shadow->image = image;
+	shadow->index = i;
+	list_add(&shadow->list, &kexec_shadows);
+	return shadow->buf;
+}
+
+/* Write a shadow back into its image, with the digest that goes with it. */
+static void kexec_shadow_commit(struct kexec_shadow *shadow)
+{
+	struct kimage *image = shadow->image;
+	const struct kexec_segment *seg = &image->segment[shadow->index];
+	phys_addr_t at;
+	long holder;
+	u64 digest;
+
+	if (kexec_staged_copy(image, shadow->index, seg->mem, shadow->buf,
+			      seg->bufsz, true)) {
+		pr_err("segment %lu could not be updated\n", shadow->index);
+		return;
+	}
+	if (!image->digest_table)
+		return;
+	digest = xxh64(shadow->buf, seg->bufsz, 0);
+	at = image->digest_table + shadow->index * image->digest_stride;
+	holder = kexec_segment_at(image, at);
+	if (holder < 0 ||
+	    kexec_staged_copy(image, holder, at, &digest, sizeof(digest), true))
+		pr_err("segment %lu updated, but not its digest: the purgatory will refuse it\n",
+		       shadow->index);
+}
+
+/**
+ * kimage_unmap_segment() - return a buffer from kimage_map_segment()
+ * @buffer: the buffer; NULL is allowed
+ *
+ * During a kexec reboot into the image the buffer came from, its
+ * contents become the segment's.  Otherwise they are dropped.
+ *
+ * Context: process context, kexec lock held.
+ */
+void kimage_unmap_segment(void *buffer)
+{
+	struct kexec_shadow *shadow;
+
+	if (!buffer)
+		return;
+	list_for_each_entry(shadow, &kexec_shadows, list) {
+		if (shadow->buf != buffer)
+			continue;
+		if (kexec_in_progress && shadow->image &&
+		    shadow->image == kexec_image)
+			kexec_shadow_commit(shadow);
+		list_del(&shadow->list);
+		vfree(shadow->buf);
+		kfree(shadow);
+		return;
+	}
+	WARN_ONCE(1, "kexec: unmapping a segment that was never mapped\n");
+}
+
+/* @image is being destroyed: its shadows no longer write anywhere. */
+void kimage_forget_shadows(struct kimage *image)
+{
+	struct kexec_shadow *shadow;
+
+	list_for_each_entry(shadow, &kexec_shadows, list)
+		if (shadow->image == image)
+			shadow->image = NULL;
+}
+
+/* ===================================================================
  * Signatures
  * ===================================================================
  */
@@ -667,6 +917,7 @@ static int kexec_file_build(struct kimage **slot, int kernel_fd, int initrd_fd,
 		kf.cmdline = cmdline;
 		kf.cmdline_size = cmdline_len;
 		kexec_file_debug(&kf, "command line: %s\n", cmdline);
+		ima_kexec_cmdline(kernel_fd, cmdline, cmdline_len - 1);
 	}
 
 	ret = -ENOMEM;
@@ -674,6 +925,7 @@ static int kexec_file_build(struct kimage **slot, int kernel_fd, int initrd_fd,
 	if (!image)
 		goto out;
 	image->kernel_sources = true;
+	image->file = &kf;
 	kf.image = image;
 
 	ret = arch_kexec_file_load(&kf);
@@ -686,6 +938,10 @@ static int kexec_file_build(struct kimage **slot, int kernel_fd, int initrd_fd,
 	if (!ret)
 		ret = machine_kexec_post_load(image);
 	if (!ret) {
+		image->file = NULL;
+		/* IMA maps its segment now, to fill it in at exec. */
+		if (type != KEXEC_TYPE_CRASH)
+			ima_kexec_post_load(image);
 		kexec_file_describe(&kf);
 		image = kexec_install(slot, image);
 	}
@@ -731,8 +987,10 @@ SYSCALL_DEFINE5(kexec_file_load, int, kernel_fd, int, initrd_fd,
 		kimage_destroy(kexec_install(slot, NULL));
 		ret = 0;
 	} else {
+		kexec_file_dbg_print = flags & KEXEC_FILE_DEBUG;
 		ret = kexec_file_build(slot, kernel_fd, initrd_fd, cmdline_ptr,
 				       cmdline_len, flags);
+		kexec_file_dbg_print = false;
 	}
 	kexec_unlock();
 	return ret;
@@ -753,8 +1011,8 @@ static int kexec_file_corrupt(unsigned long index)
 {
 	struct kimage *image = kexec_image;
 	const struct kexec_segment *seg;
-	phys_addr_t target, page;
-	struct kexec_move *move;
+	phys_addr_t target;
+	u8 *page;
 
 	if (!image || index >= image->nr_segments)
 		return -EINVAL;
@@ -762,26 +1020,11 @@ static int kexec_file_corrupt(unsigned long index)
 	if (!seg->bufsz)
 		return -EINVAL;
 	target = seg->mem + seg->bufsz / 2;
-
-	if (image->claimed & BIT(index)) {
-		*(u8 *)phys_to_virt(target) ^= 0xff;
-		return 0;
-	}
-	page = target & PAGE_MASK;
-	move = phys_to_virt(image->moves);
-	for (;;) {
-		if (move->dest & KEXEC_MOVE_END)
-			return -ENOENT;
-		if (move->dest & KEXEC_MOVE_CHAIN) {
-			move = phys_to_virt(move->src);
-			continue;
-		}
-		if (move->dest == page) {
-			*(u8 *)phys_to_virt(move->src + offset_in_page(target)) ^= 0xff;
-			return 0;
-		}
-		move++;
-	}
+	page = kexec_staged_page(image, index, target & PAGE_MASK);
+	if (!page)
+		return -ENOENT;
+	page[offset_in_page(target)] ^= 0xff;
+	return 0;
 }
 
 static int kexec_corrupt_sysctl(const struct ctl_table *table, int write,

@@ -244,9 +244,109 @@ static void kexec_claim_avoids_moved_test(struct kunit *test)
 	}
 }
 
+static struct kexec_shadow *shadow_of(void *buf)
+{
+	struct kexec_shadow *shadow;
+
+	list_for_each_entry(shadow, &kexec_shadows, list)
+		if (shadow->buf == buf)
+			return shadow;
+	return NULL;
+}
+
+/*
+ * A segment added for another subsystem is lent out as a copy: what is
+ * written to the copy reaches the image, with a new digest, only when it
+ * is committed, and never once the image is gone.
+ */
+static void kexec_shadow_test(struct kunit *test)
+{
+	const struct kexec_place want = WANT(PAGE_SIZE, PAGE_SIZE, 0, U64_MAX);
+	struct kexec_buf kbuf = { .bufsz = 5, .memsz = 2 * PAGE_SIZE,
+				  .buf_align = PAGE_SIZE, .buf_max = ULONG_MAX,
+				  .top_down = true, .buffer = "hello" };
+	struct kexec_file kf = { .extra_max = U64_MAX };
+	bool claim = kexec_file_claim;
+	struct kimage *image = NULL;
+	unsigned long digests;
+	unsigned int i;
+	char *data, *buf;
+	u64 *digest;
+	int ret;
+
+	/* As in a load: the shadows are kept under the kexec lock. */
+	KUNIT_ASSERT_TRUE(test, kexec_trylock());
+	image = kimage_create(0, KEXEC_TYPE_DEFAULT, NULL, 0);
+	KUNIT_EXPECT_NOT_NULL(test, image);
+	if (!image)
+		goto out;
+	image->kernel_sources = true;
+	image->file = &kf;
+	kf.image = image;
+	kbuf.image = image;
+
+	kexec_file_claim = true;
+	ret = kexec_add_buffer(&kbuf);
+	if (!ret)
+		ret = kexec_file_add_segment(&kf, NULL, 0, &want, &digests);
+	kexec_file_claim = claim;
+	for (i = 0; !ret && i < image->nr_segments; i++)
+		ret = kimage_stage_segment(image, i);
+	KUNIT_EXPECT_EQ(test, 0, ret);
+	KUNIT_EXPECT_EQ(test, 3, image->claimed);
+	if (ret || image->claimed != 3)
+		goto out;
+	/* The whole segment is data, zeros after what the caller gave. */
+	KUNIT_EXPECT_EQ(test, 2 * PAGE_SIZE, image->segment[0].bufsz);
+	data = phys_to_virt(kbuf.mem);
+	KUNIT_EXPECT_MEMEQ(test, data, "hello", 5);
+	KUNIT_EXPECT_EQ(test, 0, data[PAGE_SIZE + 7]);
+	image->digest_table = digests;
+	image->digest_stride = sizeof(u64);
+	digest = phys_to_virt(digests);
+
+	KUNIT_EXPECT_NULL(test, kimage_map_segment(image, kbuf.mem + PAGE_SIZE, 1));
+	buf = kimage_map_segment(image, kbuf.mem, kbuf.memsz);
+	KUNIT_EXPECT_NOT_NULL(test, buf);
+	if (!buf)
+		goto out;
+	KUNIT_EXPECT_MEMEQ(test, buf, "hello", 5);
+	memcpy(buf + PAGE_SIZE, "world", 5);
+	/* Not booting this image: dropped. */
+	kimage_unmap_segment(buf);
+	KUNIT_EXPECT_EQ(test, 0, data[PAGE_SIZE]);
+
+	buf = kimage_map_segment(image, kbuf.mem, kbuf.memsz);
+	KUNIT_EXPECT_NOT_NULL(test, shadow_of(buf));
+	if (!shadow_of(buf))
+		goto out;
+	memcpy(buf + PAGE_SIZE, "world", 5);
+	kexec_shadow_commit(shadow_of(buf));
+	KUNIT_EXPECT_MEMEQ(test, data + PAGE_SIZE, "world", 5);
+	KUNIT_EXPECT_EQ(test, xxh64(data, 2 * PAGE_SIZE, 0), *digest);
+	kimage_unmap_segment(buf);
+
+	/* A copy that outlives its image writes nowhere. */
+	buf = kimage_map_segment(image, kbuf.mem, kbuf.memsz);
+	kimage_destroy(image);
+	image = NULL;
+	KUNIT_EXPECT_NOT_NULL(test, shadow_of(buf));
+	if (shadow_of(buf))
+		KUNIT_EXPECT_NULL(test, shadow_of(buf)->image);
+	kimage_unmap_segment(buf);
+	KUNIT_EXPECT_NULL(test, shadow_of(buf));
+	KUNIT_EXPECT_TRUE(test, list_empty(&kexec_shadows));
+out:
+	kimage_destroy(image);
+	kexec_unlock();
+	for (i = 0; i < kf.nr_buffers; i++)
+		kvfree(kf.buffers[i]);
+}
+
 static struct kunit_case kexec_file_cases[] = {
 	KUNIT_CASE_PARAM(kexec_find_place_test, place_gen_params),
 	KUNIT_CASE(kexec_claim_avoids_moved_test),
+	KUNIT_CASE(kexec_shadow_test),
 	{}
 };
 

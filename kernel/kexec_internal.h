@@ -65,6 +65,12 @@ void kimage_destroy(struct kimage *image);
 struct kimage *kexec_install(struct kimage **slot, struct kimage *image);
 
 #ifdef CONFIG_KEXEC_FILE
+void kimage_forget_shadows(struct kimage *image);
+#else
+static inline void kimage_forget_shadows(struct kimage *image) { }
+#endif
+
+#ifdef CONFIG_KEXEC_FILE
 /**
  * typedef kexec_try_fn - try to take a candidate destination
  * @ctx:   the caller's context

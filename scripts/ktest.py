@@ -387,11 +387,11 @@ SCENARIOS = [
     Scenario('kexec-l', plan=('l', 'l', 'l')),
     Scenario('kexec-s', plan=('s', 's', 's'), needs=('CONFIG_KEXEC_FILE',)),
     # Our own minimal loader asks for KEXEC_FILE_DEBUG, so the purgatory
-    # says on the console that it checked the kernel, initramfs and
-    # parameters.
+    # says on the console that it checked the kernel, initramfs, IMA's
+    # measurement list and parameters.
     Scenario('file-loader', plan=('m', 'm'), needs=('CONFIG_KEXEC_FILE',),
-             console_shows=(r'kexec purgatory: 3 segments verified',
-                            r'kexec_file: loaded: 4 segments, .* nothing moves')),
+             console_shows=(r'kexec purgatory: 4 segments verified',
+                            r'kexec_file: loaded: 5 segments, .* nothing moves')),
     Scenario('file-baseline', plan=('s@baseline', 's'), needs=('CONFIG_KEXEC_FILE',),
              kernels=('-kx', '-base', '-kx')),
     Scenario('file-initrd-64M', plan=('s', 's'), mem='1G', pad_mib=64,
@@ -406,8 +406,8 @@ SCENARIOS = [
     # The same with nothing claimed at load: every segment moves at exec.
     Scenario('file-moved', plan=('m', 'm'), extra='kexec_file.claim=0',
              needs=('CONFIG_KEXEC_FILE',),
-             console_shows=(r'kexec purgatory: 3 segments verified',
-                            r'kexec_file: loaded: 4 segments, .* some segments move')),
+             console_shows=(r'kexec purgatory: 4 segments verified',
+                            r'kexec_file: loaded: 5 segments, .* some segments move')),
     # A segment corrupted after load: the purgatory must name it and stop,
     # whether the segment sits at its destination or waits to be moved.
     Scenario('purgatory-corrupt', plan=('corrupt',),
@@ -503,6 +503,12 @@ SCENARIOS = [
              mem='1G', kernel=BUILD / 'signed' / 'baseline-bzImage-snakeoil',
              initrd=INITRD_SIGNED, extra='crashkernel=192M ksig=secureboot',
              programs=('kexec_sig_test',)),
+    # IMA's measurement list, written into its segment at exec: the new
+    # kernel must find the old entries, and the purgatory the segment's
+    # new digest, whether the segment sits in place or moves at exec.
+    Scenario('ima-kexec', plan=('s', 's'), needs=('CONFIG_IMA_KEXEC',)),
+    Scenario('ima-kexec-moved', plan=('s', 's'), extra='kexec_file.claim=0',
+             needs=('CONFIG_IMA_KEXEC',)),
     # crashkernel= in its forms: the region must show in /proc/iomem.
     Scenario('crashkernel-size', extra='crashkernel=64M', needs=('CONFIG_CRASH_RESERVE',),
              console_shows=(r'ktest: crash kernel [0-9a-f]+-[0-9a-f]+ 64 MiB',)),

@@ -130,6 +130,8 @@ struct kexec_move {
  *       to the loader (before it is installed)
  *   [I] immutable once the image is installed in kexec_image
  */
+struct kexec_file;
+
 struct kimage {
 	unsigned long entry;				/* [I] physical entry point */
 	unsigned long nr_segments;			/* [I] */
@@ -165,6 +167,29 @@ struct kimage {
 	int elfcorehdr_index;
 	bool elfcorehdr_ours;
 	phys_addr_t elfcorehdr_digest;
+#endif
+#ifdef CONFIG_KEXEC_FILE
+	/*
+	 * [K] file: the kexec_file_load() request building the image, for
+	 *     kexec_add_buffer(); NULL outside the load.
+	 * [I] digest_table: physical address of the u64 the purgatory checks
+	 *     segment 0 against; segment i's lies i * digest_stride bytes
+	 *     further on.  0 when nothing checks the segments.
+	 */
+	struct kexec_file *file;
+	phys_addr_t digest_table;
+	unsigned int digest_stride;
+#endif
+#ifdef CONFIG_IMA_KEXEC
+	/*
+	 * IMA's segment for the measurement list, which it fills in at exec
+	 * time through kimage_map_segment() (security/integrity/ima/).
+	 */
+	void *ima_buffer;
+	phys_addr_t ima_buffer_addr;
+	size_t ima_buffer_size;
+	unsigned long ima_segment_index;
+	bool is_ima_segment_index_set;
 #endif
 };
 
@@ -248,6 +273,10 @@ bool kexec_load_permitted(int kexec_image_type);
  * @debug:        KEXEC_FILE_DEBUG: describe the load in the kernel log
  * @buffers:      scratch memory from kexec_file_buffer(), freed after load
  * @nr_buffers:   entries used in @buffers
+ * @extra_min:    lowest address for segments other subsystems add
+ * @extra_max:    end address (exclusive) they must stay below; the
+ *                architecture chooses a range the new kernel does not
+ *                overwrite before it has read where they are
  */
 struct kexec_file {
 	struct kimage *image;
@@ -260,6 +289,8 @@ struct kexec_file {
 	bool debug;
 	void *buffers[KEXEC_SEGMENT_MAX];
 	unsigned int nr_buffers;
+	u64 extra_min;
+	u64 extra_max;
 };
 
 /**
@@ -287,6 +318,7 @@ int kexec_file_add_segment(struct kexec_file *kf, const void *buf,
 			   unsigned long *mem);
 void *kexec_file_buffer(struct kexec_file *kf, size_t size);
 u64 kexec_segment_digest(const struct kexec_segment *segment);
+void kexec_file_add_extra_segments(struct kexec_file *kf);
 
 /*
  * Architecture hooks for kexec_file_load().  arch_kexec_file_probe() says
@@ -294,7 +326,10 @@ u64 kexec_segment_digest(const struct kexec_segment *segment);
  * (-ENOEXEC); it has no side effects.  arch_kexec_file_load() lays the
  * image out with kexec_file_add_segment(), sets image->entry and arranges
  * for the segments to be verified before the new kernel runs; the core
- * then stages and installs the image.
+ * then stages and installs the image.  Once it knows where the new
+ * kernel will not write early, it sets @extra_min and @extra_max and
+ * calls kexec_file_add_extra_segments(), which lets other subsystems (IMA)
+ * add theirs, and tells the new kernel where they are (image->ima_*).
  */
 int arch_kexec_file_probe(const void *kernel, size_t size);
 int arch_kexec_file_load(struct kexec_file *kf);
@@ -308,6 +343,42 @@ int arch_kexec_file_load(struct kexec_file *kf);
  */
 int arch_kexec_file_verify_sig(const void *kernel, size_t size);
 #endif
+
+/**
+ * struct kexec_buf - a segment another subsystem adds to a kexec_file image
+ * @image:     the image being loaded
+ * @buf_min:   lowest destination address
+ * @buf_max:   highest address the segment may reach
+ * @buf_align: alignment of the destination
+ * @top_down:  prefer high addresses
+ * @buffer:    the segment's data, valid until the load ends; may be NULL
+ * @bufsz:     bytes of data
+ * @memsz:     bytes the segment occupies, at least @bufsz
+ * @mem:       out: the destination chosen
+ *
+ * Used by IMA to hand its measurement list to the next kernel.
+ */
+struct kexec_buf {
+	struct kimage *image;
+	unsigned long buf_min, buf_max, buf_align;
+	bool top_down;
+	void *buffer;
+	unsigned long bufsz, memsz;
+	unsigned long mem;
+};
+
+int kexec_add_buffer(struct kexec_buf *kbuf);
+
+/*
+ * kexec_dprintk() logs as pr_info() while a KEXEC_FILE_DEBUG load runs
+ * (kexec_file_dbg_print is set for its duration), and is silent otherwise.
+ */
+extern bool kexec_file_dbg_print;
+#define kexec_dprintk(fmt, ...)						\
+	({								\
+		if (READ_ONCE(kexec_file_dbg_print))			\
+			pr_info(fmt, ##__VA_ARGS__);			\
+	})
 
 #endif /* CONFIG_KEXEC_FILE */
 
@@ -323,7 +394,12 @@ void crash_elfcorehdr(void *buf, const struct range *ram, unsigned int nr_ram);
 struct range *crash_old_memory(unsigned int *nr);
 #endif
 
-/* Segments are staged, not mapped: there is nothing to hand out. */
+#ifdef CONFIG_KEXEC_FILE
+void *kimage_map_segment(struct kimage *image, unsigned long addr,
+			 unsigned long size);
+void kimage_unmap_segment(void *buffer);
+#else
+/* kexec_load() images take no contents from the kernel. */
 static inline void *kimage_map_segment(struct kimage *image,
 				       unsigned long addr, unsigned long size)
 {
@@ -331,6 +407,7 @@ static inline void *kimage_map_segment(struct kimage *image,
 }
 
 static inline void kimage_unmap_segment(void *buffer) { }
+#endif
 
 #else /* !CONFIG_KEXEC_CORE */
 

@@ -10,14 +10,17 @@
  * would have gathered are built here, from what this kernel knows.
  *
  * The image has four segments (five for a crash image, which has an ELF
- * core header too), each placed by kexec_file_add_segment():
+ * core header too), each placed by kexec_file_add_segment(), and those
+ * other subsystems add (IMA's measurement list):
  *
  *   payload      init_size bytes, at a kernel_alignment boundary
  *   initramfs    page aligned, if there is one
+ *   others'      below the payload, where the decompressor never writes
  *   parameters   struct boot_params, the command line, then setup_data
  *                (a fresh RNG seed; more of the memory map if the zero
  *                page cannot hold it all; on EFI machines the firmware's
- *                tables and this kernel's runtime memory map)
+ *                tables and this kernel's runtime memory map; where IMA's
+ *                segment is)
  *   purgatory    our verifying stub, entered first (<asm/kexec-purgatory.h>)
  *   core header  crash images only: the ELF core header of the old memory
  *
@@ -74,6 +77,8 @@
 #define BZ_MIN_PAYLOAD		SZ_16M
 #define BZ_MIN_INITRD		SZ_16M
 #define BZ_MIN_SMALL		SZ_1M
+/* The decompressor's KASLR goes no lower than this, or its load address. */
+#define BZ_KASLR_FLOOR		SZ_512M
 
 #define BZ_RNG_SEED_BYTES	32
 
@@ -281,6 +286,7 @@ struct bzimage64_layout {
 	size_t efi_offset;		/* SETUP_EFI node */
 	size_t efi_map_offset;		/* runtime memory map */
 	size_t efi_map_size;		/* 0: no EFI to pass on */
+	size_t ima_offset;		/* SETUP_IMA node */
 };
 
 /*
@@ -417,6 +423,21 @@ static int bzimage64_fill_params(struct kexec_file *kf,
 
 	link = bzimage64_fill_efi(lay, params, link);
 
+#ifdef CONFIG_IMA_KEXEC
+	/* Where IMA writes the measurement list at exec, for the next IMA. */
+	if (kf->image->ima_buffer_size) {
+		struct ima_setup_data *ima;
+		struct setup_data *sd;
+
+		sd = bzimage64_setup_data(params, lay->params_mem, link,
+					  lay->ima_offset, SETUP_IMA, sizeof(*ima));
+		ima = (struct ima_setup_data *)sd->data;
+		ima->addr = kf->image->ima_buffer_addr;
+		ima->size = kf->image->ima_buffer_size;
+		link = &sd->next;
+	}
+#endif
+
 	/* Seed the new kernel's RNG, but never with an unseeded one. */
 	if (rng_is_initialized()) {
 		struct setup_data *sd;
@@ -450,6 +471,9 @@ static void bzimage64_fill_purgatory(struct kexec_file *kf,
 	}
 	pp->nr_regions = i;
 	image->entry = lay->purgatory_mem + ph->entry;
+	image->digest_table = lay->purgatory_mem + ph->params +
+			      offsetof(struct kexec_purgatory_params, region[0].digest);
+	image->digest_stride = sizeof(pp->region[0]);
 #ifdef CONFIG_CRASH_HOTPLUG
 	/* A hotplug rewrite of the core header rewrites its digest too. */
 	if (image->elfcorehdr_index >= 0)
@@ -525,6 +549,18 @@ int arch_kexec_file_load(struct kexec_file *kf)
 			return ret;
 	}
 
+	/*
+	 * The decompressor moves the kernel anywhere above the lower of its
+	 * own address and 512 MiB (KASLR), and keeps off only what the boot
+	 * parameters name directly: other subsystems' segments, which the
+	 * new kernel finds through setup_data, go below that.
+	 */
+	if (!bzimage64_crash(kf)) {
+		kf->extra_min = BZ_MIN_SMALL;
+		kf->extra_max = min_t(u64, lay.payload_mem, BZ_KASLR_FLOOR);
+		kexec_file_add_extra_segments(kf);
+	}
+
 #ifdef CONFIG_CRASH_DUMP
 	if (bzimage64_crash(kf)) {
 		struct range *ram;
@@ -561,7 +597,9 @@ int arch_kexec_file_load(struct kexec_file *kf)
 	lay.efi_map_offset = ALIGN(lay.efi_offset + sizeof(struct setup_data) +
 				   sizeof(struct efi_setup_data), 16);
 	lay.efi_map_size = bzimage64_efi_map_size();
-	params_size = lay.efi_map_offset + lay.efi_map_size;
+	lay.ima_offset = ALIGN(lay.efi_map_offset + lay.efi_map_size, 16);
+	params_size = lay.ima_offset + sizeof(struct setup_data) +
+		      sizeof(struct ima_setup_data);
 	params = kexec_file_buffer(kf, params_size);
 	if (!params)
 		return -ENOMEM;
