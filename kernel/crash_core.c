@@ -43,7 +43,6 @@
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include <linux/vmcore_info.h>
-#include <linux/xxhash.h>
 #include <asm/sections.h>
 
 #include "kexec_internal.h"
@@ -432,8 +431,9 @@ static int crash_hotplug_write(phys_addr_t dest, const void *buf, size_t len)
 static int crash_hotplug_rewrite(struct kimage *image)
 {
 	const struct kexec_segment *seg = &image->segment[image->elfcorehdr_index];
+	phys_addr_t digest_at = kimage_digest_addr(image, image->elfcorehdr_index);
 	/* Our own header is checked over bufsz bytes; a loader's is not. */
-	size_t len = image->elfcorehdr_digest ? seg->bufsz : seg->memsz;
+	size_t len = digest_at ? seg->bufsz : seg->memsz;
 	struct range *ram;
 	unsigned int nr;
 	void *hdr;
@@ -457,11 +457,10 @@ static int crash_hotplug_rewrite(struct kimage *image)
 	kfree(ram);
 
 	ret = crash_hotplug_write(seg->mem, hdr, len);
-	if (!ret && IS_ENABLED(CONFIG_KEXEC_FILE) && image->elfcorehdr_digest) {
-		u64 digest = xxh64(hdr, len, 0);
+	if (!ret && IS_ENABLED(CONFIG_KEXEC_FILE) && digest_at) {
+		u64 digest = kexec_digest(hdr, len);
 
-		ret = crash_hotplug_write(image->elfcorehdr_digest, &digest,
-					  sizeof(digest));
+		ret = crash_hotplug_write(digest_at, &digest, sizeof(digest));
 	}
 	kvfree(hdr);
 	if (ret)

@@ -495,18 +495,23 @@ void *kexec_file_buffer(struct kexec_file *kf, size_t size)
 	return buf;
 }
 
+u64 kexec_digest(const void *data, size_t len)
+{
+	return xxh64(data, len, 0);
+}
+
 /**
  * kexec_segment_digest() - the digest the purgatory checks a segment against
  * @segment: a kexec_file segment, its data in kernel memory
  *
- * XXH64 with seed 0 over the segment's data (not its zeroed tail).
+ * kexec_digest() over the segment's data (not its zeroed tail).
  *
  * Context: any.
  * Return: the digest.
  */
 u64 kexec_segment_digest(const struct kexec_segment *segment)
 {
-	return xxh64(segment->kbuf, segment->bufsz, 0);
+	return kexec_digest(segment->kbuf, segment->bufsz);
 }
 
 /**
@@ -691,6 +696,7 @@ void *kimage_map_segment(struct kimage *image, unsigned long addr,
 	struct kexec_shadow *shadow;
 	long i;
 
+	kexec_assert_locked();
 	if (!image->kernel_sources || image->type == KEXEC_TYPE_CRASH)
 		return NULL;
 	i = kexec_segment_at(image, addr);
@@ -730,10 +736,10 @@ static void kexec_shadow_commit(struct kexec_shadow *shadow)
 		pr_err("segment %lu could not be updated\n", shadow->index);
 		return;
 	}
-	if (!image->digest_table)
+	at = kimage_digest_addr(image, shadow->index);
+	if (!at)
 		return;
-	digest = xxh64(shadow->buf, seg->bufsz, 0);
-	at = image->digest_table + shadow->index * image->digest_stride;
+	digest = kexec_digest(shadow->buf, seg->bufsz);
 	holder = kexec_segment_at(image, at);
 	if (holder < 0 ||
 	    kexec_staged_copy(image, holder, at, &digest, sizeof(digest), true))
@@ -756,6 +762,7 @@ void kimage_unmap_segment(void *buffer)
 
 	if (!buffer)
 		return;
+	kexec_assert_locked();
 	list_for_each_entry(shadow, &kexec_shadows, list) {
 		if (shadow->buf != buffer)
 			continue;

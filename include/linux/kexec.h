@@ -158,15 +158,14 @@ struct kimage {
 	 * CPUs and memory come and go (kernel/crash_core.c).
 	 * [I] elfcorehdr_index: the segment that holds it, -1 for none (the
 	 *     loader did not ask for updates, or no segment holds a header);
-	 * [I] elfcorehdr_digest: physical address of the u64 in which the
-	 *     purgatory keeps the header's digest, 0 when nothing checks it;
+	 *     the purgatory's digest of it, if ours checks it, is at
+	 *     kimage_digest_addr();
 	 * [L] elfcorehdr_ours: the header is one crash_elfcorehdr() wrote,
 	 *     which lists every possible CPU: CPU hotplug changes nothing.
 	 * [L]: written with the kexec lock held, also once installed.
 	 */
 	int elfcorehdr_index;
 	bool elfcorehdr_ours;
-	phys_addr_t elfcorehdr_digest;
 #endif
 #ifdef CONFIG_KEXEC_FILE
 	/*
@@ -192,6 +191,27 @@ struct kimage {
 	bool is_ima_segment_index_set;
 #endif
 };
+
+/*
+ * kimage_digest_addr() - where the purgatory keeps segment @index's digest
+ * Return: its physical address, or 0 when nothing checks the segment
+ * (kexec_load() images, whose purgatory is the loader's).
+ */
+static inline phys_addr_t kimage_digest_addr(const struct kimage *image,
+					     unsigned long index)
+{
+#ifdef CONFIG_KEXEC_FILE
+	if (image->digest_table)
+		return image->digest_table + index * image->digest_stride;
+#endif
+	return 0;
+}
+
+/*
+ * kexec_digest() - the digest the purgatory checks segment data against:
+ * XXH64 with seed 0 (kexec_file_load() only).
+ */
+u64 kexec_digest(const void *data, size_t len);
 
 /* The image reboot(LINUX_REBOOT_CMD_KEXEC) boots; NULL when none. */
 extern struct kimage *kexec_image;

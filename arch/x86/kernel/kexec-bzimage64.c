@@ -474,13 +474,6 @@ static void bzimage64_fill_purgatory(struct kexec_file *kf,
 	image->digest_table = lay->purgatory_mem + ph->params +
 			      offsetof(struct kexec_purgatory_params, region[0].digest);
 	image->digest_stride = sizeof(pp->region[0]);
-#ifdef CONFIG_CRASH_HOTPLUG
-	/* A hotplug rewrite of the core header rewrites its digest too. */
-	if (image->elfcorehdr_index >= 0)
-		image->elfcorehdr_digest = lay->purgatory_mem + ph->params +
-			offsetof(struct kexec_purgatory_params,
-				 region[image->elfcorehdr_index].digest);
-#endif
 }
 
 /* A segment that only needs to be page aligned and above @min. */
