@@ -498,16 +498,16 @@ static void crash_hotplug_later(void)
 		schedule_delayed_work(&crash_hotplug_work, msecs_to_jiffies(10));
 }
 
-static void crash_hotplug_retry(struct work_struct *work)
-{
-	if (!crash_hotplug_try(false))
-		crash_hotplug_later();
-}
-
 static void crash_hotplug_event(bool cpu)
 {
 	if (!crash_hotplug_try(cpu))
 		crash_hotplug_later();
+}
+
+/* Whatever the event was, the header is rebuilt. */
+static void crash_hotplug_retry(struct work_struct *work)
+{
+	crash_hotplug_event(false);
 }
 
 /**
