@@ -85,6 +85,10 @@ static int kexec_build_and_install(struct kimage **slot, unsigned long entry,
 	if (ret)
 		return ret;
 
+	ret = machine_kexec_supported();
+	if (ret)
+		return ret;
+
 	/*
 	 * A crash image is written straight into the reservation, where the
 	 * one loaded now lives: that one goes first.  A request refused by

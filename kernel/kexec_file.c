@@ -927,6 +927,10 @@ static int kexec_file_build(struct kimage **slot, int kernel_fd, int initrd_fd,
 		ima_kexec_cmdline(kernel_fd, cmdline, cmdline_len - 1);
 	}
 
+	/* A crash load replaces the loaded crash image as it places segments. */
+	ret = machine_kexec_supported();
+	if (ret)
+		goto out;
 	ret = -ENOMEM;
 	image = kimage_create(0, type, NULL, 0);
 	if (!image)

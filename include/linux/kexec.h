@@ -233,6 +233,15 @@ extern bool kexec_in_progress;
  * it does not return.
  */
 int machine_kexec_prepare(struct kimage *image);
+/*
+ * machine_kexec_supported() is asked before a load touches the image in
+ * its slot (a crash image is replaced in place, so the old one goes before
+ * the new one is staged): an error refuses the request, and what was
+ * loaded stays loaded.
+ */
+#ifndef machine_kexec_supported
+static inline int machine_kexec_supported(void) { return 0; }
+#endif
 #ifndef machine_kexec_post_load
 static inline int machine_kexec_post_load(struct kimage *image) { return 0; }
 #endif

@@ -150,6 +150,20 @@ static bool kexec_memory_encrypted(void)
 }
 
 /**
+ * machine_kexec_supported() - can this machine be left by kexec at all?
+ *
+ * Context: process context.
+ * Return: 0, or -EOPNOTSUPP where memory is encrypted.
+ */
+int machine_kexec_supported(void)
+{
+	if (!kexec_memory_encrypted())
+		return 0;
+	pr_warn_once("kexec: refused: this kexec does not support encrypted memory (SME, SEV, TDX)\n");
+	return -EOPNOTSUPP;
+}
+
+/**
  * machine_kexec_prepare() - build the page tables and the trampoline copy
  * @image: the image being loaded, its segments validated
  *
@@ -164,10 +178,9 @@ int machine_kexec_prepare(struct kimage *image)
 
 	if (WARN_ON_ONCE(size > KEXEC_CONTROL_CODE_MAX_SIZE))
 		return -EINVAL;
-	if (kexec_memory_encrypted()) {
-		pr_warn_once("kexec: refused: this kexec does not support encrypted memory (SME, SEV, TDX)\n");
-		return -EOPNOTSUPP;
-	}
+	ret = machine_kexec_supported();
+	if (ret)
+		return ret;
 
 	ret = kexec_build_tables(image);
 	if (ret)

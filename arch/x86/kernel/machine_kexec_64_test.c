@@ -29,8 +29,21 @@ static void kexec_encrypted_memory_is_eopnotsupp(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, list_empty(&image->pages));
 }
 
+/*
+ * The front ends ask before they touch the loaded image: a crash load,
+ * which replaces the loaded crash image in place, is refused with it
+ * still loaded.
+ */
+static void kexec_encrypted_memory_is_refused_up_front(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, machine_kexec_supported(), 0);
+	kunit_activate_static_stub(test, kexec_memory_encrypted, kexec_test_encrypted);
+	KUNIT_EXPECT_EQ(test, machine_kexec_supported(), -EOPNOTSUPP);
+}
+
 static struct kunit_case kexec_machine_cases[] = {
 	KUNIT_CASE(kexec_encrypted_memory_is_eopnotsupp),
+	KUNIT_CASE(kexec_encrypted_memory_is_refused_up_front),
 	{}
 };
 

@@ -53,6 +53,9 @@ struct kimage_arch {
 	struct page *control_page;
 };
 
+int machine_kexec_supported(void);
+#define machine_kexec_supported machine_kexec_supported
+
 /* The trampoline image, copied to the control page; never run in place. */
 extern const unsigned char relocate_kernel[];
 extern const unsigned char relocate_kernel_end[];
