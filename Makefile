@@ -15,7 +15,7 @@ INITRD_SIGNED := build/initramfs-signed-x86_64.cpio.gz
 # build uses every core by itself.
 .NOTPARALLEL:
 
-.PHONY: help deps tree kernel baseline sigforce guest-progs initramfs run check boot \
+.PHONY: help deps tree kernel baseline sigforce guest-progs initramfs run check boot bench \
 	distro clean distclean
 
 help:
@@ -25,6 +25,7 @@ help:
 	@echo "make baseline   the pristine base, same config: out/baseline-x86_64/"
 	@echo "make sigforce   ours and the baseline with KEXEC_SIG_FORCE: out/*-sigforce/"
 	@echo "make boot SCENARIOS='kexec-l unload'   only those scenarios"
+	@echo "make bench      reboot phases, ours against the baseline: out/bench/ (about an hour)"
 	@echo "make distro     our tree under Debian's config: build, kexec -l/-s hops (slow)"
 	@echo "make clean | distclean"
 
@@ -66,6 +67,10 @@ check: baseline sigforce initramfs
 
 boot: initramfs
 	@$(PYTHON) scripts/ktest.py boot $(SCENARIOS)
+
+# Reboot phases, ours against the baseline (not a test): out/bench/.
+bench: baseline initramfs
+	@$(PYTHON) scripts/bench.py
 
 # Debian's own configuration, built and booted: about an hour from scratch
 # on two cores, so not part of check (which compiles our objects under it).

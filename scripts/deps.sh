@@ -15,6 +15,8 @@ packages=(
 	busybox-static kexec-tools makedumpfile qemu-system-x86 ovmf
 	# signed kexec: the test key pair, signed bzImages
 	openssl sbsigntool
+	# make bench's chart
+	python3-matplotlib
 )
 
 missing=()

@@ -1060,6 +1060,14 @@ def check_scenarios(results, scenarios):
             judge_tap(results, result, scn.programs, scn.deviations)
 
 
+def bench_smoke(results):
+    """make bench, once, on one configuration: so that it cannot rot."""
+    import bench
+    why = bench.smoke()
+    results.add('FAIL' if why else 'PASS', 'bench smoke', why,
+                LOGS / 'bench-ours-s-0M-smp2-bios.log' if why else None)
+
+
 def cmd_check(names):
     started = time.monotonic()
     results = Results()
@@ -1073,6 +1081,8 @@ def cmd_check(names):
             print('unknown scenario(s): ' + ', '.join(sorted(unknown)))
             return 2
     check_scenarios(results, scenarios)
+    if not names:
+        bench_smoke(results)
     print(f'ktest: {len(scenarios)} scenario(s) in {time.monotonic() - started:.0f} s,'
           f' logs in {LOGS.relative_to(TOP)}/')
     results.print_skips()
