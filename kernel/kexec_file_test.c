@@ -285,6 +285,18 @@ static void kexec_shadow_test(struct kunit *test)
 	kf.image = image;
 	kbuf.image = image;
 
+	/* Requests the image cannot take leave it as it was. */
+	kbuf.bufsz = kbuf.memsz + 1;
+	KUNIT_EXPECT_EQ(test, -EINVAL, kexec_add_buffer(&kbuf));
+	kbuf.bufsz = 5;
+	kbuf.buf_align = 3 * PAGE_SIZE;
+	KUNIT_EXPECT_EQ(test, -EINVAL, kexec_add_buffer(&kbuf));
+	kbuf.buf_align = PAGE_SIZE;
+	image->file = NULL;
+	KUNIT_EXPECT_EQ(test, -EINVAL, kexec_add_buffer(&kbuf));
+	image->file = &kf;
+	KUNIT_EXPECT_EQ(test, 0, image->nr_segments);
+
 	kexec_file_claim = true;
 	ret = kexec_add_buffer(&kbuf);
 	if (!ret)
