@@ -127,7 +127,7 @@ OVMF_SB_VARS = Path('/usr/share/OVMF/OVMF_VARS_4M.snakeoil.fd')
 
 def qemu_command(append, smp, mem, disk, allow_reset, machine, kernel, initrd,
                  uefi_vars=None, devices=(), objects=(), qmp=None,
-                 secure_boot=False):
+                 secure_boot=False, cpu=''):
     qemu = os.environ.get('KTEST_QEMU', 'qemu-system-x86_64')
     if secure_boot:
         # Only SMM may write the variable store then.
@@ -155,7 +155,7 @@ def qemu_command(append, smp, mem, disk, allow_reset, machine, kernel, initrd,
     if os.environ.get('KTEST_KVM') == '1':
         cmd += ['-accel', 'kvm', '-cpu', 'host']
     else:
-        cmd += ['-accel', 'tcg']
+        cmd += ['-accel', 'tcg'] + (['-cpu', cpu] if cpu else [])
     if not allow_reset:
         # A triple fault or a panic ends the run at once instead of
         # looping through the firmware until the timeout.
@@ -210,7 +210,7 @@ QMP_RE = re.compile(r'ktest: qmp (\{.*\})\s*$')
 
 def boot(name, append, timeout, smp=2, mem='512M', allow_reset=False,
          machine='pc', stop_on=None, kernel=KERNEL, initrd=INITRD, linger=0,
-         uefi=False, devices=(), objects=(), qmp=False, secure_boot=False):
+         uefi=False, devices=(), objects=(), qmp=False, secure_boot=False, cpu=''):
     """Run QEMU to its end, the timeout, or the line stop_on matches; with
     linger, QEMU gets that many more seconds after the match to exit by
     itself (a reset, under -no-reboot).  With qmp, the guest's requests
@@ -233,7 +233,7 @@ def boot(name, append, timeout, smp=2, mem='512M', allow_reset=False,
         monitor = Monitor(qmp_path)
     cmd = qemu_command(append, smp, mem, disk, allow_reset, machine, kernel, initrd,
                        uefi_vars, devices, objects, monitor and monitor.path,
-                       secure_boot)
+                       secure_boot, cpu)
     result = Boot(log=log)
     start = time.monotonic()
     deadline = start + timeout
@@ -347,6 +347,11 @@ class Scenario:
     qmp: bool = False           # the guest may ask for QEMU monitor commands
     objects: tuple = ()         # and the QEMU objects they need
     resets: bool = False        # after expect_serial, the machine resets itself
+    cpu: str = ''               # QEMU's -cpu under TCG (KVM takes the host's)
+    # Does each kexec hop (not a crash) run the new kernel's decompressor:
+    # 'always', 'never' (kexec_file_load unpacked it at load), '' unjudged.
+    decompressor: str = ''
+    paging: tuple = ()          # page table levels expected in each generation
     # A check of the line expect_serial matched: '' or why it is wrong.
     serial_check: object = None
 
@@ -384,14 +389,29 @@ KDUMP_HOTPLUG = dict(
 SCENARIOS = [
     # KUnit, and our kernel's modules against QEMU's pvpanic device.
     Scenario('boot', wants_kunit=True, devices=('pvpanic',)),
-    Scenario('kexec-l', plan=('l', 'l', 'l')),
-    Scenario('kexec-s', plan=('s', 's', 's'), needs=('CONFIG_KEXEC_FILE',)),
+    # kexec-tools' purgatory enters the bzImage; ours enters the kernel,
+    # unpacked at load.
+    Scenario('kexec-l', plan=('l', 'l', 'l'), decompressor='always'),
+    Scenario('kexec-s', plan=('s', 's', 's'), needs=('CONFIG_KEXEC_FILE',),
+             decompressor='never'),
     # Our own minimal loader asks for KEXEC_FILE_DEBUG, so the purgatory
     # says on the console that it checked the kernel, initramfs, IMA's
     # measurement list and parameters.
     Scenario('file-loader', plan=('m', 'm'), needs=('CONFIG_KEXEC_FILE',),
+             decompressor='never',
              console_shows=(r'kexec purgatory: 4 segments verified',
-                            r'kexec_file: loaded: 5 segments, .* nothing moves')),
+                            r'kexec_file: loaded: 5 segments, .* nothing moves',
+                            r'kexec_file: bzImage: unpacked its zstd kernel at load, '
+                            r'\d+ KiB, at random addresses')),
+    # Unpacking turned off: the decompressor starts each kernel, and
+    # still randomises it.
+    Scenario('file-packed', plan=('m', 'm'), extra='kexec_bzimage64.unpack=0',
+             needs=('CONFIG_KEXEC_FILE',), decompressor='always', kaslr=True,
+             console_shows=(r'kexec purgatory: 4 segments verified',
+                            r'bzImage: unpacking is off; its decompressor runs at boot')),
+    Scenario('file-nokaslr', plan=('m', 'm'), extra='nokaslr', needs=('CONFIG_KEXEC_FILE',),
+             decompressor='never',
+             console_shows=(r'unpacked its zstd kernel at load, \d+ KiB, not randomised',)),
     Scenario('file-baseline', plan=('s@baseline', 's'), needs=('CONFIG_KEXEC_FILE',),
              kernels=('-kx', '-base', '-kx')),
     Scenario('file-initrd-64M', plan=('s', 's'), mem='1G', pad_mib=64,
@@ -402,7 +422,26 @@ SCENARIOS = [
              initrd=INITRD_DEBIAN, kernels=('-kx', '-amd64')),
     Scenario('file-smp-1', plan=('s', 's'), smp=1, needs=('CONFIG_KEXEC_FILE',)),
     Scenario('file-smp-4', plan=('s', 's'), smp=4, needs=('CONFIG_KEXEC_FILE',)),
-    Scenario('file-kaslr', plan=('s', 's'), kaslr=True, needs=('CONFIG_KEXEC_FILE',)),
+    Scenario('file-kaslr', plan=('s', 's'), kaslr=True, needs=('CONFIG_KEXEC_FILE',),
+             decompressor='never'),
+    # A CPU with LA57.  Ours is built without 5-level paging and Debian's
+    # with it: into Debian's, the decompressor must run to turn it on;
+    # with no5lvl it stays off and Debian's zstd kernel is unpacked.
+    # (Debian's decompressor prints nothing: our loader says what it did.)
+    # One CPU: once, with two, Debian's kernel met an int3 that its own
+    # text patching had already removed (TCG's cross-CPU code cache?).
+    Scenario('file-la57', plan=('m@debian-6.12',), cpu='qemu64,+la57', smp=1,
+             needs=('CONFIG_KEXEC_FILE',), initrd=INITRD_DEBIAN,
+             kernels=('-kx', '-amd64'), paging=('4', '5'),
+             console_shows=(r'bzImage: it changes the paging mode; its decompressor runs at boot',)),
+    # Debian's 6.1 kernel is xz-compressed.
+    Scenario('file-debian-xz', plan=('m@debian',), needs=('CONFIG_KEXEC_FILE',),
+             initrd=INITRD_DEBIAN, kernels=('-kx', '-amd64'),
+             console_shows=(r'bzImage: unpacked its xz kernel at load, \d+ KiB, at random addresses',)),
+    Scenario('file-no5lvl', plan=('m@debian-6.12',), cpu='qemu64,+la57', extra='no5lvl', smp=1,
+             needs=('CONFIG_KEXEC_FILE',), initrd=INITRD_DEBIAN,
+             kernels=('-kx', '-amd64'), paging=('4', '4'),
+             console_shows=(r'bzImage: unpacked its zstd kernel at load, \d+ KiB, at random addresses',)),
     # The same with nothing claimed at load: every segment moves at exec.
     Scenario('file-moved', plan=('m', 'm'), extra='kexec_file.claim=0',
              needs=('CONFIG_KEXEC_FILE',),
@@ -435,7 +474,9 @@ SCENARIOS = [
              expect_serial=r'kexec probe: cr0 [0-9a-f]{16}', serial_check=cr0_as_booted),
     Scenario('unload'),
     Scenario('unload-file', needs=('CONFIG_KEXEC_FILE',)),
-    Scenario('selftests', programs=('kexec_load_test', 'kexec_file_load_test')),
+    # Every kexec_file_load() here unpacks the kernel: 200 cycles of it.
+    Scenario('selftests', programs=('kexec_load_test', 'kexec_file_load_test'),
+             gen_timeout=300),
     # The policy sysctls only tighten: a boot of their own.
     Scenario('selftests-policy', programs=('kexec_policy_test',)),
     Scenario('selftests-lockdown', programs=('kexec_lockdown_test',)),
@@ -446,7 +487,8 @@ SCENARIOS = [
              mem='512M,maxmem=2G',
              devices=('virtio-mem-pci,id=vmem0,memdev=vmem0,requested-size=256M',),
              objects=('memory-backend-ram,id=vmem0,size=512M',),
-             programs=('kexec_file_load_test',), needs=('CONFIG_VIRTIO_MEM',)),
+             programs=('kexec_file_load_test',), needs=('CONFIG_VIRTIO_MEM',),
+             gen_timeout=300),
     # Crash images and the reservation: a boot of its own, it shrinks it.
     Scenario('selftests-crash', extra='crashkernel=64M', programs=('kexec_crash_test',),
              needs=('CONFIG_CRASH_DUMP',)),
@@ -691,8 +733,43 @@ def judge(scn, result):
     why = judge_hops(texts, 'uefi' if scn.uefi else 'bios')
     if why:
         return why
+    if scn.decompressor:
+        why = judge_decompressor(texts, scn.decompressor)
+        if why:
+            return why
+    if scn.paging:
+        got = [m.group(2) for t in texts if (m := PAGING_RE.search(t))]
+        if got != list(scn.paging):
+            return f'generations ran with {got} page table levels, expected {list(scn.paging)}'
     if scn.kaslr:
         return judge_kaslr(texts)
+    return ''
+
+
+HANDOVER = 'kexec: handing over to the new kernel'
+DECOMPRESSOR = 'Decompressing Linux...'
+PAGING_RE = re.compile(r'ktest: paging gen=(\d+) levels=(\d)')
+
+
+def judge_decompressor(texts, want):
+    """Between each hand-off and the next kernel's first line, the
+    decompressor must have run ('always') or not ('never')."""
+    hops, ran, inside = 0, [], False
+    for text in texts:
+        if HANDOVER in text:
+            inside, saw = True, False
+            hops += 1
+        elif inside and DECOMPRESSOR in text:
+            saw = True
+        elif inside and 'Linux version' in text:
+            ran.append(saw)
+            inside = False
+    if not hops or len(ran) != hops:
+        return f'saw {hops} hand-offs but {len(ran)} kernels start after them'
+    if want == 'never' and any(ran):
+        return f'the decompressor ran after hand-off {ran.index(True) + 1}: the kernel was not unpacked at load'
+    if want == 'always' and not all(ran):
+        return f'the decompressor did not run after hand-off {ran.index(False) + 1}'
     return ''
 
 
@@ -796,7 +873,7 @@ def run_scenario(scn):
                 kernel=scn.kernel, initrd=scn.initrd,
                 linger=RESET_GRACE if scn.resets else 0, uefi=scn.uefi,
                 secure_boot=scn.secure_boot,
-                devices=scn.devices, objects=scn.objects, qmp=scn.qmp)
+                devices=scn.devices, objects=scn.objects, qmp=scn.qmp, cpu=scn.cpu)
 
 
 # --------------------------------------------------------------------------

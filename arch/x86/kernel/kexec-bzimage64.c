@@ -46,21 +46,32 @@
 #define pr_fmt(fmt)	"kexec_file: " fmt
 
 #include <linux/crash_reserve.h>
+#include <linux/crc32.h>
+#include <linux/elf.h>
 #include <linux/efi.h>
 #include <linux/kexec.h>
 #include <linux/log2.h>
+#include <linux/memblock.h>
+#include <linux/moduleparam.h>
 #include <linux/random.h>
 #include <linux/screen_info.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/unaligned.h>
 #include <linux/verification.h>
+#include <linux/xz.h>
+#include <linux/zlib.h>
+#include <linux/zstd.h>
 #include <asm/bootparam.h>
+#include <asm/cmdline.h>
+#include <asm/cpuid.h>
 #include <asm/e820/api.h>
 #include <asm/efi.h>
 #include <asm/kexec-bzimage64.h>
 #include <asm/kexec-purgatory.h>
 #include <asm/pgtable.h>
+#include <asm/processor.h>
 #include <asm/setup.h>
 
 /* The setup header starts here in the file, as in struct boot_params. */
@@ -145,6 +156,9 @@ int bzimage64_parse(const void *buf, size_t len, bool la57, struct bzimage64 *bz
 	bz->kernel_alignment = hdr.kernel_alignment;
 	bz->cmdline_max = hdr.cmdline_size;
 	bz->pref_address = hdr.pref_address;
+	bz->xloadflags = hdr.xloadflags;
+	bz->packed_offset = hdr.payload_offset;
+	bz->packed_size = hdr.payload_length;
 	return 0;
 }
 
@@ -287,6 +301,9 @@ struct bzimage64_layout {
 	size_t efi_map_offset;		/* runtime memory map */
 	size_t efi_map_size;		/* 0: no EFI to pass on */
 	size_t ima_offset;		/* SETUP_IMA node */
+	unsigned long entry;		/* where the purgatory jumps */
+	bool unpacked;			/* the kernel, not the payload */
+	bool kaslr;			/* unpacked at random addresses */
 };
 
 /*
@@ -384,7 +401,8 @@ static int bzimage64_fill_params(struct kexec_file *kf,
 
 	memcpy(hdr, kf->kernel + BZ_HDR_OFFSET, lay->bz.header_size);
 	hdr->type_of_loader = BZ_LOADER_KEXEC;
-	hdr->loadflags = LOADED_HIGH;
+	/* The decompressor says whether it randomised; unpacked, we say. */
+	hdr->loadflags = LOADED_HIGH | (lay->kaslr ? KASLR_FLAG : 0);
 	hdr->code32_start = lower_32_bits(lay->payload_mem);
 	hdr->hardware_subarch = boot_params.hdr.hardware_subarch;
 	hdr->setup_data = 0;
@@ -450,6 +468,511 @@ static int bzimage64_fill_params(struct kexec_file *kf,
 	return 0;
 }
 
+/* ===================================================================
+ * Unpacking at load time
+ * ===================================================================
+ *
+ * A bzImage started at its 64-bit entry first runs its decompressor,
+ * which inflates the kernel, lays it out, picks random physical and
+ * virtual addresses for it (KASLR) and only then jumps to it.  In a kexec
+ * hand-off all of that happens after this kernel has shut its devices
+ * down, and it is most of the hand-off.  So the loader does it instead,
+ * while this kernel still serves: it inflates the payload, lays out the
+ * kernel's ELF segments where they are to run, applies the relocations
+ * for a random virtual offset, places the result at a random physical
+ * address, and has the purgatory enter the kernel's own 64-bit entry
+ * (startup_64) with what the decompressor would have left it: long mode
+ * on a 1:1 map of memory, %rsi = boot_params, KASLR_FLAG when it chose
+ * random addresses.  The purgatory checks the unpacked kernel like any
+ * other segment.
+ *
+ * What arch/x86/boot/compressed/ puts in the payload, at payload_offset
+ * for payload_length bytes: the compressed stream, then the uncompressed
+ * size as a little endian u32.  Uncompressed, it is vmlinux without its
+ * symbols, an ELF file whose PT_LOAD segments have physical addresses
+ * from pref_address up, followed, in a kernel built with RANDOMIZE_BASE,
+ * by the relocation tables: three lists of u32, read from the end down,
+ * each closed by a zero, of 32-bit fields to shift, 32-bit fields to
+ * shift the other way, and 64-bit fields to shift.  Each word is the
+ * field's link-time virtual address, truncated to 32 bits; the kernel
+ * was linked to run at __START_KERNEL_map + pref_address.
+ *
+ * The decompressor stays in charge of what the loader cannot do the way
+ * it would: a format this kernel has no decompressor for (gzip, xz and
+ * zstd are built in), a payload laid out otherwise, and a change of
+ * paging mode, since the decompressor turns 5-level paging on or off
+ * while the kernel's entry keeps the mode it finds.
+ * kexec_bzimage64.unpack=0 leaves every kernel to its decompressor.
+ */
+#ifdef CONFIG_KEXEC_BZIMAGE_UNPACK
+
+static bool bzimage64_unpack_on = true;
+module_param_named(unpack, bzimage64_unpack_on, bool, 0644);
+MODULE_PARM_DESC(unpack, "Decompress bzImages at load time, outside the hand-off (default: on)");
+
+/* The most a payload may inflate to; kernels are tens of MiB. */
+#define BZ_UNPACKED_MAX		SZ_1G
+/* A RANDOMIZE_BASE kernel's text mapping: its virtual KASLR range. */
+#define BZ_KERNEL_IMAGE_SIZE	SZ_1G
+/* The relocation lists, as the decompressor reads them: from the end. */
+enum { BZ_RELOC_32, BZ_RELOC_32_INVERSE, BZ_RELOC_64, BZ_RELOC_LISTS };
+
+#define GZIP_FHCRC		0x02
+#define GZIP_FEXTRA		0x04
+#define GZIP_FNAME		0x08
+#define GZIP_FCOMMENT		0x10
+#define GZIP_FRESERVED		0xe0
+
+/* Skip one NUL-terminated gzip header field at @pos. */
+static size_t gzip_skip_string(const u8 *in, size_t len, size_t pos)
+{
+	const u8 *nul = pos < len ? memchr(in + pos, 0, len - pos) : NULL;
+
+	return nul ? nul - in + 1 : len;
+}
+
+static int bzimage64_gunzip(const u8 *in, size_t len, u8 *out, size_t out_len)
+{
+	size_t pos = 10;
+	int got;
+
+	/*
+	 * The header (RFC 1952), a raw deflate stream, then its CRC-32 and
+	 * size: the payload's last eight bytes before the size it appends.
+	 */
+	if (len < pos + 8 || in[2] != Z_DEFLATED || (in[3] & GZIP_FRESERVED))
+		return -ENOEXEC;
+	if (in[3] & GZIP_FEXTRA)
+		pos += 2 + get_unaligned_le16(in + pos);
+	if (in[3] & GZIP_FNAME)
+		pos = gzip_skip_string(in, len, pos);
+	if (in[3] & GZIP_FCOMMENT)
+		pos = gzip_skip_string(in, len, pos);
+	if (in[3] & GZIP_FHCRC)
+		pos += 2;
+	if (pos + 8 > len || out_len > UINT_MAX)
+		return -ENOEXEC;
+
+	got = zlib_inflate_blob(out, out_len, in + pos, len - pos - 8);
+	if (got == -ENOMEM)
+		return got;
+	if (got < 0 || (size_t)got != out_len ||
+	    get_unaligned_le32(in + len - 4) != (u32)out_len ||
+	    (crc32_le(~0, out, out_len) ^ ~0) != get_unaligned_le32(in + len - 8))
+		return -ENOEXEC;
+	return 0;
+}
+
+static int bzimage64_unxz(const u8 *in, size_t len, u8 *out, size_t out_len)
+{
+	struct xz_buf buf = {
+		.in = in, .in_size = len, .out = out, .out_size = out_len,
+	};
+	struct xz_dec *xz = xz_dec_init(XZ_SINGLE, 0);
+	enum xz_ret ret;
+
+	if (!xz)
+		return -ENOMEM;
+	ret = xz_dec_run(xz, &buf);
+	xz_dec_end(xz);
+	return ret == XZ_STREAM_END && buf.out_pos == out_len ? 0 : -ENOEXEC;
+}
+
+static int bzimage64_unzstd(const u8 *in, size_t len, u8 *out, size_t out_len)
+{
+	size_t ws_size = zstd_dctx_workspace_bound();
+	void *ws = kvmalloc(ws_size, GFP_KERNEL);
+	zstd_dctx *dctx;
+	size_t got;
+
+	if (!ws)
+		return -ENOMEM;
+	dctx = zstd_init_dctx(ws, ws_size);
+	got = dctx ? zstd_decompress_dctx(dctx, out, out_len, in, len) : 0;
+	kvfree(ws);
+	if (!dctx)
+		return -ENOMEM;
+	return !zstd_is_error(got) && got == out_len ? 0 : -ENOEXEC;
+}
+
+static const struct bzimage64_format {
+	const char *name;
+	u8 magic[4];
+	u8 magic_len;
+	int (*inflate)(const u8 *in, size_t len, u8 *out, size_t out_len);
+} bzimage64_formats[] = {
+	{ "gzip", { 0x1f, 0x8b }, 2, bzimage64_gunzip },
+	{ "xz", { 0xfd, '7', 'z', 'X' }, 4, bzimage64_unxz },
+	{ "zstd", { 0x28, 0xb5, 0x2f, 0xfd }, 4, bzimage64_unzstd },
+};
+
+/*
+ * Inflate the payload into a new buffer, @raw.  -EOPNOTSUPP: not a
+ * payload this kernel can inflate (lz4, lzo, lzma, bzip2, or not laid out
+ * as described above); -ENOEXEC: a payload that does not inflate.
+ */
+static int bzimage64_inflate(const struct kexec_file *kf,
+			     const struct bzimage64 *bz, u8 **raw,
+			     size_t *raw_len, const char **format)
+{
+	const u8 *in = kf->kernel + bz->setup_size + bz->packed_offset;
+	size_t len = bz->packed_size, out_len;
+	unsigned int i;
+	int ret;
+
+	if (bz->packed_offset > bz->payload_size ||
+	    len > bz->payload_size - bz->packed_offset || len < 8)
+		return -EOPNOTSUPP;
+	out_len = get_unaligned_le32(in + len - 4);
+	len -= 4;
+	if (out_len < sizeof(struct elf64_hdr) || out_len > BZ_UNPACKED_MAX)
+		return -EOPNOTSUPP;
+
+	for (i = 0; i < ARRAY_SIZE(bzimage64_formats); i++) {
+		const struct bzimage64_format *f = &bzimage64_formats[i];
+
+		if (!memcmp(in, f->magic, f->magic_len))
+			break;
+	}
+	if (i == ARRAY_SIZE(bzimage64_formats))
+		return -EOPNOTSUPP;
+
+	*raw = kvmalloc(out_len, GFP_KERNEL);
+	if (!*raw)
+		return -ENOMEM;
+	ret = bzimage64_formats[i].inflate(in, len, *raw, out_len);
+	if (ret) {
+		kvfree(*raw);
+		*raw = NULL;
+		return ret;
+	}
+	*raw_len = out_len;
+	*format = bzimage64_formats[i].name;
+	return 0;
+}
+
+/**
+ * bzimage64_elf_scan() - check an inflated kernel and measure its layout
+ * @raw:     the inflated payload
+ * @len:     its size
+ * @bz:      the bzImage's header
+ * @k:       gets the sizes and the entry (not the image)
+ * @elf_end: gets where the ELF file ends in @raw
+ *
+ * Context: any; no side effects.
+ * Return: 0, or -ENOEXEC for anything but an x86_64 ELF kernel whose
+ * segments lie within the file and, once laid out, within init_size
+ * bytes from pref_address, at 2 MiB aligned addresses.
+ */
+int bzimage64_elf_scan(const void *raw, size_t len, const struct bzimage64 *bz,
+		       struct bzimage64_kernel *k, size_t *elf_end)
+{
+	const struct elf64_hdr *eh = raw;
+	size_t end, i, loads = 0;
+
+	if (len < sizeof(*eh) || memcmp(eh->e_ident, ELFMAG, SELFMAG) ||
+	    eh->e_ident[EI_CLASS] != ELFCLASS64 ||
+	    eh->e_ident[EI_DATA] != ELFDATA2LSB ||
+	    eh->e_machine != EM_X86_64 ||
+	    eh->e_phentsize != sizeof(struct elf64_phdr) || !eh->e_phnum ||
+	    eh->e_phoff > len ||
+	    (size_t)eh->e_phnum * sizeof(struct elf64_phdr) > len - eh->e_phoff)
+		return -ENOEXEC;
+	end = eh->e_phoff + eh->e_phnum * sizeof(struct elf64_phdr);
+
+	if (eh->e_shnum) {
+		if (eh->e_shentsize != sizeof(struct elf64_shdr) || eh->e_shoff > len ||
+		    (size_t)eh->e_shnum * sizeof(struct elf64_shdr) > len - eh->e_shoff)
+			return -ENOEXEC;
+		end = max_t(size_t, end, eh->e_shoff + eh->e_shnum * sizeof(struct elf64_shdr));
+		for (i = 0; i < eh->e_shnum; i++) {
+			struct elf64_shdr sh;
+
+			memcpy(&sh, raw + eh->e_shoff + i * sizeof(sh), sizeof(sh));
+			if (sh.sh_type == SHT_NOBITS || sh.sh_type == SHT_NULL)
+				continue;
+			if (sh.sh_offset > len || sh.sh_size > len - sh.sh_offset)
+				return -ENOEXEC;
+			end = max_t(size_t, end, sh.sh_offset + sh.sh_size);
+		}
+	}
+
+	k->file_size = 0;
+	k->mem_size = 0;
+	for (i = 0; i < eh->e_phnum; i++) {
+		struct elf64_phdr ph;
+		u64 at;
+
+		memcpy(&ph, raw + eh->e_phoff + i * sizeof(ph), sizeof(ph));
+		if (ph.p_type != PT_LOAD)
+			continue;
+		if (ph.p_align % SZ_2M || ph.p_filesz > ph.p_memsz ||
+		    ph.p_offset > len || ph.p_filesz > len - ph.p_offset ||
+		    ph.p_paddr < bz->pref_address ||
+		    ph.p_paddr - bz->pref_address > bz->init_size ||
+		    ph.p_memsz > bz->init_size)
+			return -ENOEXEC;
+		at = ph.p_paddr - bz->pref_address;
+		k->file_size = max_t(size_t, k->file_size, at + ph.p_filesz);
+		k->mem_size = max_t(size_t, k->mem_size, at + ph.p_memsz);
+		end = max_t(size_t, end, ph.p_offset + ph.p_filesz);
+		loads++;
+	}
+	if (!loads || k->mem_size > bz->init_size ||
+	    eh->e_entry < bz->pref_address ||
+	    eh->e_entry - bz->pref_address >= k->file_size)
+		return -ENOEXEC;
+	k->entry = eh->e_entry - bz->pref_address;
+	*elf_end = end;
+	return 0;
+}
+
+/* Copy the PT_LOAD segments, checked by bzimage64_elf_scan(), into place. */
+static void bzimage64_elf_copy(const void *raw, const struct bzimage64 *bz,
+			       struct bzimage64_kernel *k)
+{
+	const struct elf64_hdr *eh = raw;
+	unsigned int i;
+
+	for (i = 0; i < eh->e_phnum; i++) {
+		struct elf64_phdr ph;
+
+		memcpy(&ph, raw + eh->e_phoff + i * sizeof(ph), sizeof(ph));
+		if (ph.p_type == PT_LOAD)
+			memcpy(k->image + ph.p_paddr - bz->pref_address,
+			       raw + ph.p_offset, ph.p_filesz);
+	}
+}
+
+/* Offset in the laid out kernel of the field a relocation word names. */
+static u64 bzimage64_reloc_at(u32 word, const struct bzimage64 *bz)
+{
+	return (u64)(s64)(s32)word - __START_KERNEL_map - bz->pref_address;
+}
+
+/**
+ * bzimage64_find_relocs() - find and check the relocation tables
+ * @raw:     the inflated payload
+ * @len:     its size
+ * @elf_end: where its ELF file ends, from bzimage64_elf_scan()
+ * @bz:      the bzImage's header
+ * @k:       its sizes from bzimage64_elf_scan(); gets the tables
+ *
+ * What follows the ELF file must be exactly the three lists, and every
+ * word must name a field inside the kernel's contents.  A kernel built
+ * without RANDOMIZE_BASE has none: then @k->relocs is NULL.
+ *
+ * Context: any; no side effects.
+ * Return: 0, or -EOPNOTSUPP for a tail that is not three such lists.
+ */
+int bzimage64_find_relocs(const void *raw, size_t len, size_t elf_end,
+			  const struct bzimage64 *bz, struct bzimage64_kernel *k)
+{
+	const u8 *words = raw + elf_end;
+	size_t n, i;
+	int list = 0;
+
+	k->relocs = NULL;
+	k->nr_relocs = 0;
+	if (elf_end == len)
+		return 0;
+	if (elf_end > len || (len - elf_end) % sizeof(u32))
+		return -EOPNOTSUPP;
+	n = (len - elf_end) / sizeof(u32);
+
+	/* From the top: each list runs down to its zero. */
+	for (i = n; i-- > 0;) {
+		u32 word = get_unaligned_le32(words + i * sizeof(u32));
+		unsigned int width = list == BZ_RELOC_64 ? 8 : 4;
+		u64 at;
+
+		if (!word) {
+			if (++list == BZ_RELOC_LISTS)
+				break;
+			continue;
+		}
+		at = bzimage64_reloc_at(word, bz);
+		if (at > k->file_size || width > k->file_size - at)
+			return -EOPNOTSUPP;
+	}
+	/* The last zero must be the first word: nothing in between. */
+	if (list != BZ_RELOC_LISTS || i)
+		return -EOPNOTSUPP;
+	k->relocs = words;
+	k->nr_relocs = n;
+	return 0;
+}
+
+/**
+ * bzimage64_relocate() - move the laid out kernel's text mapping by @delta
+ * @k:     the kernel, its tables checked by bzimage64_find_relocs()
+ * @bz:    the bzImage's header
+ * @delta: bytes, a multiple of the kernel's alignment
+ *
+ * Context: any.
+ */
+void bzimage64_relocate(const struct bzimage64_kernel *k,
+			const struct bzimage64 *bz, u64 delta)
+{
+	size_t i;
+	int list = BZ_RELOC_32;
+
+	if (!k->relocs || !delta)
+		return;
+	for (i = k->nr_relocs; i-- > 0;) {
+		u32 word = get_unaligned_le32(k->relocs + i * sizeof(u32));
+		void *field;
+
+		if (!word) {
+			if (++list == BZ_RELOC_LISTS)
+				break;
+			continue;
+		}
+		field = k->image + bzimage64_reloc_at(word, bz);
+		switch (list) {
+		case BZ_RELOC_32:
+			put_unaligned_le32(get_unaligned_le32(field) + (u32)delta, field);
+			break;
+		case BZ_RELOC_32_INVERSE:
+			put_unaligned_le32(get_unaligned_le32(field) - (u32)delta, field);
+			break;
+		default:
+			put_unaligned_le64(get_unaligned_le64(field) + delta, field);
+			break;
+		}
+	}
+}
+
+/*
+ * Would the kernel run with the paging mode this one has?  Its
+ * decompressor turns 5-level paging on when the kernel has it enabled,
+ * the CPU has LA57 and the command line does not say no5lvl, and off
+ * otherwise; startup_64 keeps what it finds.
+ */
+static bool bzimage64_same_paging(const struct kexec_file *kf,
+				  const struct bzimage64 *bz)
+{
+	bool la57 = (bz->xloadflags & XLF_5LEVEL_ENABLED) &&
+		    boot_cpu_data.cpuid_level >= 7 &&
+		    (cpuid_ecx(7) & BIT(X86_FEATURE_LA57 & 31)) &&
+		    !(kf->cmdline && cmdline_find_option_bool(kf->cmdline, "no5lvl"));
+
+	return la57 == bzimage64_la57();
+}
+
+/* A random virtual offset for the kernel's text, as its KASLR would pick. */
+static u64 bzimage64_virt_offset(const struct bzimage64 *bz,
+				 const struct bzimage64_kernel *k, size_t raw_len)
+{
+	u64 align = max_t(u64, bz->kernel_alignment, SZ_2M);
+	u64 span = ALIGN(max_t(u64, k->mem_size, raw_len), align);
+	u64 slots;
+
+	if (bz->pref_address + span > BZ_KERNEL_IMAGE_SIZE)
+		return 0;
+	slots = (BZ_KERNEL_IMAGE_SIZE - bz->pref_address - span) / align + 1;
+	return (u64)get_random_u32_below(min_t(u64, slots, U32_MAX)) * align;
+}
+
+/*
+ * Place the unpacked kernel: at a random address when it is randomised,
+ * with the lowest one the fallback.
+ */
+static int bzimage64_place_unpacked(struct kexec_file *kf,
+				    struct bzimage64_layout *lay,
+				    const struct bzimage64_kernel *k)
+{
+	struct kexec_place want = {
+		.size = k->mem_size,
+		.align = max_t(u64, lay->bz.kernel_alignment, SZ_2M),
+		.min = max_t(u64, lay->bz.pref_address, BZ_MIN_PAYLOAD),
+		.max = U64_MAX,
+		.low_first = true,
+	};
+	u64 top = PFN_PHYS(max_pfn);
+	int ret;
+
+	if (lay->kaslr && !bzimage64_crash(kf) && top > want.min + want.size) {
+		struct kexec_place random = want;
+		u64 slots = (top - want.min - want.size) / want.align + 1;
+
+		random.min += (u64)get_random_u32_below(min_t(u64, slots, U32_MAX)) *
+			      want.align;
+		ret = kexec_file_add_segment(kf, k->image, k->file_size, &random,
+					     &lay->payload_mem);
+		if (ret != -EADDRNOTAVAIL)
+			return ret;
+	}
+	return kexec_file_add_segment(kf, k->image, k->file_size, &want,
+				      &lay->payload_mem);
+}
+
+/*
+ * Add the kernel unpacked, if it can be: 0 when it was, -EOPNOTSUPP when
+ * its decompressor is to do the work, or why the load must fail.
+ */
+static int bzimage64_add_unpacked(struct kexec_file *kf,
+				  struct bzimage64_layout *lay)
+{
+	struct bzimage64_kernel k = {};
+	const char *format = NULL;
+	size_t raw_len = 0, elf_end;
+	u64 delta = 0;
+	u8 *raw = NULL;
+	int ret;
+
+	if (!bzimage64_unpack_on) {
+		kexec_file_debug(kf, "bzImage: unpacking is off; its decompressor runs at boot\n");
+		return -EOPNOTSUPP;
+	}
+	if (!bzimage64_same_paging(kf, &lay->bz)) {
+		kexec_file_debug(kf, "bzImage: it changes the paging mode; its decompressor runs at boot\n");
+		return -EOPNOTSUPP;
+	}
+	ret = bzimage64_inflate(kf, &lay->bz, &raw, &raw_len, &format);
+	if (ret)
+		goto out;
+	ret = bzimage64_elf_scan(raw, raw_len, &lay->bz, &k, &elf_end);
+	if (!ret)
+		ret = bzimage64_find_relocs(raw, raw_len, elf_end, &lay->bz, &k);
+	if (ret)
+		goto out;
+
+	k.image = kexec_file_buffer(kf, k.file_size);
+	if (!k.image) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	bzimage64_elf_copy(raw, &lay->bz, &k);
+	/* Only a kernel with relocations can move its text mapping. */
+	lay->kaslr = k.relocs &&
+		     !(kf->cmdline && cmdline_find_option_bool(kf->cmdline, "nokaslr"));
+	if (lay->kaslr)
+		delta = bzimage64_virt_offset(&lay->bz, &k, raw_len);
+	bzimage64_relocate(&k, &lay->bz, delta);
+
+	ret = bzimage64_place_unpacked(kf, lay, &k);
+	if (ret)
+		goto out;
+	lay->entry = lay->payload_mem + k.entry;
+	lay->unpacked = true;
+	kexec_file_debug(kf, "bzImage: unpacked its %s kernel at load, %zu KiB, %s\n",
+			 format, k.mem_size >> 10,
+			 lay->kaslr ? "at random addresses" : "not randomised");
+out:
+	kvfree(raw);
+	if (ret == -EOPNOTSUPP)
+		kexec_file_debug(kf, "bzImage: not a payload this kernel unpacks; its decompressor runs at boot\n");
+	return ret;
+}
+#else
+static int bzimage64_add_unpacked(struct kexec_file *kf,
+				  struct bzimage64_layout *lay)
+{
+	return -EOPNOTSUPP;
+}
+#endif /* CONFIG_KEXEC_BZIMAGE_UNPACK */
+
 /* Tell the purgatory copy what to check and where to go. */
 static void bzimage64_fill_purgatory(struct kexec_file *kf,
 				     const struct bzimage64_layout *lay,
@@ -460,7 +983,7 @@ static void bzimage64_fill_purgatory(struct kexec_file *kf,
 	struct kimage *image = kf->image;
 	unsigned long i;
 
-	pp->kernel_entry = lay->payload_mem + BZ_ENTRY64;
+	pp->kernel_entry = lay->entry;
 	pp->boot_params = lay->params_mem;
 	pp->flags = kf->debug ? KEXEC_PURGATORY_VERBOSE : 0;
 	/* Every segment but the purgatory's own, which is the last. */
@@ -519,19 +1042,25 @@ int arch_kexec_file_load(struct kexec_file *kf)
 		return -ENOEXEC;
 
 	/*
-	 * The payload: the decompressor works in place, in init_size bytes.
-	 * It chooses the kernel's physical address (KASLR) only above where
-	 * it was loaded, so it goes as low as it can.
+	 * The kernel, unpacked if it can be.  Else the payload, for the
+	 * decompressor, which works in place in init_size bytes and chooses
+	 * the kernel's physical address (KASLR) only above where it was
+	 * loaded: so it goes as low as it can.
 	 */
-	want = (struct kexec_place) {
-		.size = max_t(u64, lay.bz.init_size, lay.bz.payload_size),
-		.align = lay.bz.kernel_alignment,
-		.min = max_t(u64, lay.bz.pref_address, BZ_MIN_PAYLOAD),
-		.max = U64_MAX,
-		.low_first = true,
-	};
-	ret = kexec_file_add_segment(kf, kf->kernel + lay.bz.setup_size,
-				     lay.bz.payload_size, &want, &lay.payload_mem);
+	ret = bzimage64_add_unpacked(kf, &lay);
+	if (ret == -EOPNOTSUPP) {
+		want = (struct kexec_place) {
+			.size = max_t(u64, lay.bz.init_size, lay.bz.payload_size),
+			.align = lay.bz.kernel_alignment,
+			.min = max_t(u64, lay.bz.pref_address, BZ_MIN_PAYLOAD),
+			.max = U64_MAX,
+			.low_first = true,
+		};
+		ret = kexec_file_add_segment(kf, kf->kernel + lay.bz.setup_size,
+					     lay.bz.payload_size, &want,
+					     &lay.payload_mem);
+		lay.entry = lay.payload_mem + BZ_ENTRY64;
+	}
 	if (ret)
 		return ret;
 
@@ -546,11 +1075,14 @@ int arch_kexec_file_load(struct kexec_file *kf)
 	 * The decompressor moves the kernel anywhere above the lower of its
 	 * own address and 512 MiB (KASLR), and keeps off only what the boot
 	 * parameters name directly: other subsystems' segments, which the
-	 * new kernel finds through setup_data, go below that.
+	 * new kernel finds through setup_data, go below that.  An unpacked
+	 * kernel stays where it is, and reserves what setup_data names
+	 * before it allocates anything.
 	 */
 	if (!bzimage64_crash(kf)) {
 		kf->extra_min = BZ_MIN_SMALL;
-		kf->extra_max = min_t(u64, lay.payload_mem, BZ_KASLR_FLOOR);
+		kf->extra_max = lay.unpacked ? U64_MAX :
+				min_t(u64, lay.payload_mem, BZ_KASLR_FLOOR);
 		kexec_file_add_extra_segments(kf);
 	}
 

@@ -167,8 +167,280 @@ static void bzimage64_parse_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 0x1000000, bz.pref_address);
 }
 
+#ifdef CONFIG_KEXEC_BZIMAGE_UNPACK
+/*
+ * Unpacking: a made-up inflated payload, an ELF file with one PT_LOAD
+ * segment and, after it, relocation tables for one field of each kind.
+ */
+#define U_PREF		0x1000000UL
+#define U_DATA		0x1000		/* the segment's offset in the file */
+#define U_FILESZ	0x2000
+#define U_MEMSZ		0x3000
+#define U_ENTRY		0x100
+#define U_FIELD32	0x40		/* offsets in the laid out kernel */
+#define U_FIELD32_INV	0x80
+#define U_FIELD64	0xc0
+#define U_ELF_END	(U_DATA + U_FILESZ)
+#define U_WORDS		6
+#define U_LEN		(U_ELF_END + U_WORDS * 4)
+
+/* What each case may damage. */
+struct u_file {
+	struct elf64_hdr eh;
+	struct elf64_phdr ph;
+	u32 words[U_WORDS];
+	struct bzimage64 bz;
+};
+
+struct u_case {
+	const char *name;
+	void (*damage)(struct u_file *f);
+	int scan;	/* bzimage64_elf_scan() */
+	int relocs;	/* bzimage64_find_relocs(), if the scan passed */
+};
+
+static u32 u_word(unsigned long offset)
+{
+	return (u32)(__START_KERNEL_map + U_PREF + offset);
+}
+
+static void u_nothing(struct u_file *f) { }
+
+static void u_not_elf(struct u_file *f)
+{
+	f->eh.e_ident[EI_MAG1] = 'X';
+}
+
+static void u_elf32(struct u_file *f)
+{
+	f->eh.e_ident[EI_CLASS] = ELFCLASS32;
+}
+
+static void u_machine(struct u_file *f)
+{
+	f->eh.e_machine = EM_AARCH64;
+}
+
+static void u_phdrs_past_end(struct u_file *f)
+{
+	f->eh.e_phoff = U_LEN - sizeof(f->ph) / 2;
+}
+
+static void u_no_load(struct u_file *f)
+{
+	f->ph.p_type = PT_NOTE;
+}
+
+static void u_below_pref(struct u_file *f)
+{
+	f->ph.p_paddr = U_PREF - SZ_2M;
+}
+
+static void u_past_file(struct u_file *f)
+{
+	f->ph.p_filesz = U_LEN;
+	f->ph.p_memsz = U_LEN;
+}
+
+static void u_filesz_over_memsz(struct u_file *f)
+{
+	f->ph.p_memsz = f->ph.p_filesz - 1;
+}
+
+static void u_align(struct u_file *f)
+{
+	f->ph.p_align = SZ_4K;
+}
+
+static void u_over_init_size(struct u_file *f)
+{
+	f->bz.init_size = U_MEMSZ - 1;
+}
+
+static void u_entry_outside(struct u_file *f)
+{
+	f->eh.e_entry = U_PREF + U_FILESZ;
+}
+
+static void u_reloc_outside(struct u_file *f)
+{
+	f->words[1] = u_word(U_FILESZ - 4);	/* a 64-bit field that would cross the end */
+}
+
+static void u_reloc_below(struct u_file *f)
+{
+	f->words[5] = u_word(0) - 4;
+}
+
+static void u_no_terminator(struct u_file *f)
+{
+	f->words[0] = u_word(0);
+}
+
+static void u_word_before_lists(struct u_file *f)
+{
+	/* The 64-bit list's zero is no longer the tail's first word. */
+	f->words[1] = 0;
+	f->words[0] = u_word(U_FIELD64);
+}
+
+static const struct u_case u_cases[] = {
+	{ "valid", u_nothing, 0, 0 },
+	{ "not ELF", u_not_elf, -ENOEXEC },
+	{ "32-bit ELF", u_elf32, -ENOEXEC },
+	{ "not x86_64", u_machine, -ENOEXEC },
+	{ "program headers past the end", u_phdrs_past_end, -ENOEXEC },
+	{ "no PT_LOAD", u_no_load, -ENOEXEC },
+	{ "segment below pref_address", u_below_pref, -ENOEXEC },
+	{ "segment past the file", u_past_file, -ENOEXEC },
+	{ "p_filesz over p_memsz", u_filesz_over_memsz, -ENOEXEC },
+	{ "segment not 2 MiB aligned", u_align, -ENOEXEC },
+	{ "larger than init_size", u_over_init_size, -ENOEXEC },
+	{ "entry outside the kernel", u_entry_outside, -ENOEXEC },
+	{ "relocation past the contents", u_reloc_outside, 0, -EOPNOTSUPP },
+	{ "relocation below the kernel", u_reloc_below, 0, -EOPNOTSUPP },
+	{ "a list without its zero", u_no_terminator, 0, -EOPNOTSUPP },
+	{ "a word before the lists", u_word_before_lists, 0, -EOPNOTSUPP },
+};
+
+static void u_case_desc(const struct u_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(u, u_cases, u_case_desc);
+
+static void bzimage64_unpack_test(struct kunit *test)
+{
+	const struct u_case *c = test->param_value;
+	struct u_file f = {
+		.eh = {
+			.e_ident = { ELFMAG0, ELFMAG1, ELFMAG2, ELFMAG3, ELFCLASS64,
+				     ELFDATA2LSB, EV_CURRENT },
+			.e_type = ET_EXEC, .e_machine = EM_X86_64,
+			.e_version = EV_CURRENT, .e_entry = U_PREF + U_ENTRY,
+			.e_phoff = sizeof(struct elf64_hdr),
+			.e_ehsize = sizeof(struct elf64_hdr),
+			.e_phentsize = sizeof(struct elf64_phdr), .e_phnum = 1,
+		},
+		.ph = {
+			.p_type = PT_LOAD, .p_offset = U_DATA, .p_paddr = U_PREF,
+			.p_vaddr = __START_KERNEL_map + U_PREF,
+			.p_filesz = U_FILESZ, .p_memsz = U_MEMSZ, .p_align = SZ_2M,
+		},
+		/* Low to high: 0, 64-bit, 0, inverse 32-bit, 0, 32-bit. */
+		.words = { 0, u_word(U_FIELD64), 0, u_word(U_FIELD32_INV), 0,
+			   u_word(U_FIELD32) },
+		.bz = {
+			.pref_address = U_PREF, .init_size = 0x800000,
+			.kernel_alignment = SZ_2M,
+		},
+	};
+	struct bzimage64_kernel k = {};
+	struct bzimage64 *bz = &f.bz;
+	size_t elf_end, i;
+	u8 *raw, *image;
+
+	raw = kunit_kzalloc(test, U_LEN, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, raw);
+	c->damage(&f);
+	memcpy(raw, &f.eh, sizeof(f.eh));
+	memcpy(raw + sizeof(f.eh), &f.ph, sizeof(f.ph));
+	for (i = 0; i < U_FILESZ; i++)
+		raw[U_DATA + i] = i * 7;
+	put_unaligned_le32(0x11223344, raw + U_DATA + U_FIELD32);
+	put_unaligned_le32(0x55667788, raw + U_DATA + U_FIELD32_INV);
+	put_unaligned_le64(0xffffffff81000000ULL, raw + U_DATA + U_FIELD64);
+	for (i = 0; i < U_WORDS; i++)
+		put_unaligned_le32(f.words[i], raw + U_ELF_END + i * 4);
+
+	KUNIT_ASSERT_EQ(test, c->scan, bzimage64_elf_scan(raw, U_LEN, bz, &k, &elf_end));
+	if (c->scan)
+		return;
+	KUNIT_EXPECT_EQ(test, (size_t)U_ELF_END, elf_end);
+	KUNIT_EXPECT_EQ(test, (size_t)U_FILESZ, k.file_size);
+	KUNIT_EXPECT_EQ(test, (size_t)U_MEMSZ, k.mem_size);
+	KUNIT_EXPECT_EQ(test, (size_t)U_ENTRY, k.entry);
+	KUNIT_ASSERT_EQ(test, c->relocs, bzimage64_find_relocs(raw, U_LEN, elf_end, bz, &k));
+	if (c->relocs)
+		return;
+	KUNIT_EXPECT_EQ(test, (size_t)U_WORDS, k.nr_relocs);
+
+	/* Without a tail there is nothing to relocate. */
+	KUNIT_EXPECT_EQ(test, 0, bzimage64_find_relocs(raw, U_ELF_END, elf_end, bz, &k));
+	KUNIT_EXPECT_NULL(test, k.relocs);
+	KUNIT_ASSERT_EQ(test, 0, bzimage64_find_relocs(raw, U_LEN, elf_end, bz, &k));
+
+	image = kunit_kzalloc(test, k.file_size, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, image);
+	k.image = image;
+	bzimage64_elf_copy(raw, bz, &k);
+	KUNIT_EXPECT_EQ(test, 0, memcmp(image, raw + U_DATA, U_FILESZ));
+	bzimage64_relocate(&k, bz, 0x2a00000);
+	KUNIT_EXPECT_EQ(test, 0x11223344 + 0x2a00000,
+			get_unaligned_le32(image + U_FIELD32));
+	KUNIT_EXPECT_EQ(test, 0x55667788 - 0x2a00000,
+			get_unaligned_le32(image + U_FIELD32_INV));
+	KUNIT_EXPECT_EQ(test, 0xffffffff83a00000ULL, get_unaligned_le64(image + U_FIELD64));
+	/* Nothing else moved. */
+	KUNIT_EXPECT_EQ(test, 0, memcmp(image, raw + U_DATA, U_FIELD32));
+	KUNIT_EXPECT_EQ(test, 0, memcmp(image + U_FIELD64 + 8, raw + U_DATA + U_FIELD64 + 8,
+					U_FILESZ - U_FIELD64 - 8));
+}
+
+/*
+ * printf 'kexec unpacks this at load time, while the old kernel still
+ * serves.\n' three times, through gzip -n -9.
+ */
+static const u8 u_gzip[] = {
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x03, 0xcd, 0xcc,
+	0xcb, 0x0d, 0xc0, 0x20, 0x0c, 0x04, 0xd1, 0x7b, 0xaa, 0xd8, 0x02, 0xa2,
+	0xf4, 0x84, 0x60, 0x25, 0x2c, 0x3b, 0x80, 0xb0, 0xf3, 0x29, 0x3f, 0x94,
+	0x91, 0xcb, 0x5c, 0x9e, 0x34, 0xca, 0x97, 0x19, 0x57, 0x1b, 0x29, 0xab,
+	0x23, 0xaa, 0x38, 0x52, 0xc0, 0x7a, 0x2a, 0x08, 0x39, 0xb9, 0xe3, 0xa9,
+	0x62, 0x5c, 0x40, 0x74, 0x2b, 0x50, 0xce, 0x46, 0x83, 0x87, 0xd8, 0x2a,
+	0xe7, 0x4d, 0x3f, 0x36, 0xfd, 0xc9, 0xe3, 0x03, 0x2a, 0x8b, 0xcb, 0x95,
+	0xcc, 0x00, 0x00, 0x00
+};
+
+#define U_GZIP_TEXT "kexec unpacks this at load time, while the old kernel still serves.\n"
+
+static void bzimage64_gunzip_test(struct kunit *test)
+{
+	size_t len = 3 * strlen(U_GZIP_TEXT);
+	u8 *in, *out;
+	size_t i;
+
+	in = kunit_kmalloc(test, sizeof(u_gzip), GFP_KERNEL);
+	out = kunit_kzalloc(test, len + 1, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, in);
+	KUNIT_ASSERT_NOT_NULL(test, out);
+	memcpy(in, u_gzip, sizeof(u_gzip));
+
+	KUNIT_ASSERT_EQ(test, 0, bzimage64_gunzip(in, sizeof(u_gzip), out, len));
+	for (i = 0; i < 3; i++)
+		KUNIT_EXPECT_EQ(test, 0, memcmp(out + i * strlen(U_GZIP_TEXT),
+						U_GZIP_TEXT, strlen(U_GZIP_TEXT)));
+	/* The size the payload announced must be the size it inflates to. */
+	KUNIT_EXPECT_EQ(test, -ENOEXEC, bzimage64_gunzip(in, sizeof(u_gzip), out, len + 1));
+	KUNIT_EXPECT_EQ(test, -ENOEXEC, bzimage64_gunzip(in, sizeof(u_gzip), out, len - 1));
+	/* A damaged CRC-32, then a truncated stream. */
+	in[sizeof(u_gzip) - 8] ^= 1;
+	KUNIT_EXPECT_EQ(test, -ENOEXEC, bzimage64_gunzip(in, sizeof(u_gzip), out, len));
+	in[sizeof(u_gzip) - 8] ^= 1;
+	KUNIT_EXPECT_EQ(test, -ENOEXEC, bzimage64_gunzip(in, sizeof(u_gzip) - 12, out, len));
+	/* Not deflate. */
+	in[2] = 7;
+	KUNIT_EXPECT_EQ(test, -ENOEXEC, bzimage64_gunzip(in, sizeof(u_gzip), out, len));
+}
+#endif /* CONFIG_KEXEC_BZIMAGE_UNPACK */
+
 static struct kunit_case bzimage64_cases[] = {
 	KUNIT_CASE_PARAM(bzimage64_parse_test, bz_gen_params),
+#ifdef CONFIG_KEXEC_BZIMAGE_UNPACK
+	KUNIT_CASE_PARAM(bzimage64_unpack_test, u_gen_params),
+	KUNIT_CASE(bzimage64_gunzip_test),
+#endif
 	{}
 };
 

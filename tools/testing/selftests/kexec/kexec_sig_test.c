@@ -39,6 +39,7 @@
 #define UNTRUSTED	"/boot/bzImage-untrusted"
 #define DAMAGED		"/tmp/bzImage-damaged-signature"
 #define CHANGED		"/tmp/bzImage-changed-after-signing"
+#define CHANGED_AT	0x1000	/* the byte changed, in the setup code */
 #define LOCKDOWN	"/sys/kernel/security/lockdown"
 #define PAGE		4096UL
 
@@ -152,15 +153,15 @@ static int make_variants(void)
 		/*
 		 * The signature value closes the PKCS#7 blob, padded to 8
 		 * bytes: 64 bytes before the end lie inside it (RSA then
-		 * finds no valid padding: EINVAL).  The payload
-		 * starts after the setup sectors; 64 KiB into it is
-		 * compressed kernel, which the signature covers and the
-		 * loader does not read.
+		 * finds no valid padding: EINVAL).  4 KiB into the file
+		 * is the real-mode setup code, past its header: the
+		 * signature covers it, a 64-bit loader neither reads nor
+		 * runs it, so the changed kernel still boots.
 		 */
 		setup = ((size_t)(pe[0x1f1] ? pe[0x1f1] : 4) + 1) * 512;
 		if (!write_variant(DAMAGED, pe, len, off + size - 64) &&
-		    setup + 0x10000 < off &&
-		    !write_variant(CHANGED, pe, len, setup + 0x10000))
+		    setup > CHANGED_AT &&
+		    !write_variant(CHANGED, pe, len, CHANGED_AT))
 			ret = 0;
 	}
 	free(pe);
