@@ -127,19 +127,25 @@ OVMF_SB_VARS = Path('/usr/share/OVMF/OVMF_VARS_4M.snakeoil.fd')
 
 def qemu_command(append, smp, mem, disk, allow_reset, machine, kernel, initrd,
                  uefi_vars=None, devices=(), objects=(), qmp=None,
-                 secure_boot=False, cpu=''):
+                 secure_boot=False, cpu='', debugcon=False):
     qemu = os.environ.get('KTEST_QEMU', 'qemu-system-x86_64')
     if secure_boot:
         # Only SMM may write the variable store then.
         machine += ',smm=on'
     cmd = [qemu, '-nodefaults', '-no-user-config', '-display', 'none',
-           '-monitor', 'none', '-serial', 'stdio',
+           '-monitor', 'none',
            '-machine', machine, '-m', mem, '-smp', str(smp),
            '-kernel', str(kernel), '-initrd', str(initrd),
            '-append', append,
            '-drive', f'file={disk},if=virtio,format=raw',
            '-netdev', 'user,id=net0,restrict=on',
            '-device', 'virtio-net-pci,netdev=net0']
+    if debugcon:
+        # Port 0xe9 shares the serial port's stream: one clock, one order.
+        cmd += ['-chardev', 'stdio,id=con,mux=on', '-serial', 'chardev:con',
+                '-device', 'isa-debugcon,iobase=0xe9,chardev=con']
+    else:
+        cmd += ['-serial', 'stdio']
     if qmp:
         cmd += ['-qmp', f'unix:{qmp},server=on,wait=off']
     for obj in objects:
@@ -210,7 +216,8 @@ QMP_RE = re.compile(r'ktest: qmp (\{.*\})\s*$')
 
 def boot(name, append, timeout, smp=2, mem='512M', allow_reset=False,
          machine='pc', stop_on=None, kernel=KERNEL, initrd=INITRD, linger=0,
-         uefi=False, devices=(), objects=(), qmp=False, secure_boot=False, cpu=''):
+         uefi=False, devices=(), objects=(), qmp=False, secure_boot=False, cpu='',
+         debugcon=False):
     """Run QEMU to its end, the timeout, or the line stop_on matches; with
     linger, QEMU gets that many more seconds after the match to exit by
     itself (a reset, under -no-reboot).  With qmp, the guest's requests
@@ -233,7 +240,7 @@ def boot(name, append, timeout, smp=2, mem='512M', allow_reset=False,
         monitor = Monitor(qmp_path)
     cmd = qemu_command(append, smp, mem, disk, allow_reset, machine, kernel, initrd,
                        uefi_vars, devices, objects, monitor and monitor.path,
-                       secure_boot, cpu)
+                       secure_boot, cpu, debugcon)
     result = Boot(log=log)
     start = time.monotonic()
     deadline = start + timeout
@@ -352,6 +359,7 @@ class Scenario:
     # 'always', 'never' (kexec_file_load unpacked it at load), '' unjudged.
     decompressor: str = ''
     paging: tuple = ()          # page table levels expected in each generation
+    debugcon: bool = False      # QEMU's isa-debugcon on port 0xe9, into the log
     # A check of the line expect_serial matched: '' or why it is wrong.
     serial_check: object = None
 
@@ -397,9 +405,12 @@ SCENARIOS = [
     # Our own minimal loader asks for KEXEC_FILE_DEBUG, so the purgatory
     # says on the console that it checked the kernel, initramfs, IMA's
     # measurement list and parameters.
+    # Port 0xe9 shows the trampoline's and the purgatory's steps.
     Scenario('file-loader', plan=('m', 'm'), needs=('CONFIG_KEXEC_FILE',),
-             decompressor='never',
+             decompressor='never', debugcon=True,
              console_shows=(r'kexec purgatory: 4 segments verified',
+                            r'^kexec: trampoline entered$', r'^kexec: purgatory entered$',
+                            r'^kexec: purgatory checked$',
                             r'kexec_file: loaded: 5 segments, .* nothing moves',
                             r'kexec_file: bzImage: unpacked its zstd kernel at load, '
                             r'\d+ KiB, at random addresses')),
@@ -873,7 +884,8 @@ def run_scenario(scn):
                 kernel=scn.kernel, initrd=scn.initrd,
                 linger=RESET_GRACE if scn.resets else 0, uefi=scn.uefi,
                 secure_boot=scn.secure_boot,
-                devices=scn.devices, objects=scn.objects, qmp=scn.qmp, cpu=scn.cpu)
+                devices=scn.devices, objects=scn.objects, qmp=scn.qmp, cpu=scn.cpu,
+                debugcon=scn.debugcon)
 
 
 # --------------------------------------------------------------------------

@@ -986,6 +986,8 @@ static void bzimage64_fill_purgatory(struct kexec_file *kf,
 	pp->kernel_entry = lay->entry;
 	pp->boot_params = lay->params_mem;
 	pp->flags = kf->debug ? KEXEC_PURGATORY_VERBOSE : 0;
+	if (IS_ENABLED(CONFIG_KEXEC_DEBUGCON_MARKERS))
+		pp->flags |= KEXEC_PURGATORY_DEBUGCON;
 	/* Every segment but the purgatory's own, which is the last. */
 	for (i = 0; i + 1 < image->nr_segments; i++) {
 		pp->region[i].start = image->segment[i].mem;

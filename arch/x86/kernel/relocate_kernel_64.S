@@ -54,6 +54,7 @@
 #define TR_UART_TEMT	0x40		/* everything sent */
 #define TR_RESET_CTRL	0xcf9		/* chipset reset control register */
 #define TR_RESET_HARD	0x06		/* full reset, CPU and platform */
+#define TR_DEBUGCON	0xe9		/* QEMU's and Bochs' isa-debugcon */
 
 	.section .rodata..kexec_trampoline, "a"
 	.code64
@@ -102,6 +103,19 @@ relocate_kernel:
 	lea	tr_idt(%rip), %rax
 	mov	%rax, tr_idt_desc + 2(%rip)
 	lidt	tr_idt_desc(%rip)
+
+#ifdef CONFIG_KEXEC_DEBUGCON_MARKERS
+	/* For a host timing the hand-off: the old kernel is gone. */
+	lea	tr_entered_msg(%rip), %rsi
+	mov	$TR_DEBUGCON, %dx
+.Lmark:
+	lodsb
+	test	%al, %al
+	jz	.Lmarked
+	outb	%al, %dx
+	jmp	.Lmark
+.Lmarked:
+#endif
 
 	/* 2. Minimal CR4 and CR0, then a full TLB flush for good measure. */
 	mov	%cr4, %rax
@@ -245,6 +259,9 @@ tr_putc:
 tr_fault_msg:	.asciz	"\r\nkexec: trampoline fault vector "
 tr_fault_cr2:	.asciz	" cr2 "
 tr_fault_eol:	.asciz	"\r\n"
+#ifdef CONFIG_KEXEC_DEBUGCON_MARKERS
+tr_entered_msg:	.asciz	"kexec: trampoline entered\n"
+#endif
 
 	.balign	8
 tr_gdt:

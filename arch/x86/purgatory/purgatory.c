@@ -45,6 +45,17 @@ static inline unsigned char port_read(unsigned short port)
 	return value;
 }
 
+/* QEMU's isa-debugcon: no status to poll, and nothing when nobody listens. */
+#define DEBUGCON	0xe9
+
+static void debugcon_puts(const char *s)
+{
+	if (!(purgatory_params.flags & KEXEC_PURGATORY_DEBUGCON))
+		return;
+	for (; *s; s++)
+		port_write(*s, DEBUGCON);
+}
+
 static void serial_putc(char c)
 {
 	unsigned int spins = 100000;
@@ -175,6 +186,7 @@ void purgatory_verify(void)
 	const struct kexec_purgatory_params *p = &purgatory_params;
 	unsigned int i;
 
+	debugcon_puts("kexec: purgatory entered\n");
 	for (i = 0; i < p->nr_regions && i < KEXEC_PURGATORY_MAX_REGIONS; i++) {
 		const struct kexec_purgatory_region *r = &p->region[i];
 		__u64 got = xxh64((const unsigned char *)(unsigned long)r->start, r->len);
@@ -194,6 +206,7 @@ void purgatory_verify(void)
 		serial_puts("\nkexec purgatory: not starting the new kernel; halted\n");
 		purgatory_stop();
 	}
+	debugcon_puts("kexec: purgatory checked\n");
 	if (p->flags & KEXEC_PURGATORY_VERBOSE) {
 		serial_puts("kexec purgatory: ");
 		serial_dec(i);

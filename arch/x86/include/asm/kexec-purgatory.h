@@ -30,6 +30,7 @@
 
 /* Params flags */
 #define KEXEC_PURGATORY_VERBOSE		0x1	/* say on serial that all matched */
+#define KEXEC_PURGATORY_DEBUGCON	0x2	/* mark entry and check on port 0xe9 */
 
 /* For the purgatory's assembly, which reads the first two params fields. */
 #define KEXEC_PURGATORY_KERNEL_ENTRY	0
