@@ -861,7 +861,7 @@ static int kexec_file_read(int fd, const void **data, size_t *size,
 static void kexec_file_describe(struct kexec_file *kf)
 {
 	struct kimage *image = kf->image;
-	unsigned long i;
+	unsigned long i, size = 0;
 
 	if (!kf->debug)
 		return;
@@ -870,8 +870,10 @@ static void kexec_file_describe(struct kexec_file *kf)
 				 i, image->segment[i].mem, image->segment[i].memsz,
 				 image->segment[i].bufsz,
 				 kexec_segment_digest(&image->segment[i]));
-	kexec_file_debug(kf, "loaded: %lu segments, entry %#lx, %s\n",
-			 image->nr_segments, image->entry,
+	for (i = 0; i < image->nr_segments; i++)
+		size += image->segment[i].memsz;
+	kexec_file_debug(kf, "loaded: %lu segments, %lu KiB, entry %#lx, %s\n",
+			 image->nr_segments, size >> 10, image->entry,
 			 image->type == KEXEC_TYPE_CRASH ? "crash image in the reservation" :
 			 image->claimed == BIT(image->nr_segments) - 1 ?
 			 "nothing moves at exec" : "some segments move at exec");

@@ -1154,7 +1154,7 @@ def bench_smoke(results):
     import bench
     why = bench.smoke()
     results.add('FAIL' if why else 'PASS', 'bench smoke', why,
-                LOGS / 'bench-ours-s-0M-smp2-bios.log' if why else None)
+                LOGS / 'bench-ours-m-0M-smp2-bios.log' if why else None)
 
 
 def cmd_check(names):
