@@ -860,6 +860,12 @@ static bool bzimage64_same_paging(const struct kexec_file *kf,
 	return la57 == bzimage64_la57();
 }
 
+/* One of @slots offsets @align apart, at random. */
+static u64 bzimage64_random_slot(u64 slots, u64 align)
+{
+	return (u64)get_random_u32_below(min_t(u64, slots, U32_MAX)) * align;
+}
+
 /* A random virtual offset for the kernel's text, as its KASLR would pick. */
 static u64 bzimage64_virt_offset(const struct bzimage64 *bz,
 				 const struct bzimage64_kernel *k, size_t raw_len)
@@ -871,7 +877,7 @@ static u64 bzimage64_virt_offset(const struct bzimage64 *bz,
 	if (bz->pref_address + span > BZ_KERNEL_IMAGE_SIZE)
 		return 0;
 	slots = (BZ_KERNEL_IMAGE_SIZE - bz->pref_address - span) / align + 1;
-	return (u64)get_random_u32_below(min_t(u64, slots, U32_MAX)) * align;
+	return bzimage64_random_slot(slots, align);
 }
 
 /*
@@ -896,8 +902,7 @@ static int bzimage64_place_unpacked(struct kexec_file *kf,
 		struct kexec_place random = want;
 		u64 slots = (top - want.min - want.size) / want.align + 1;
 
-		random.min += (u64)get_random_u32_below(min_t(u64, slots, U32_MAX)) *
-			      want.align;
+		random.min += bzimage64_random_slot(slots, want.align);
 		ret = kexec_file_add_segment(kf, k->image, k->file_size, &random,
 					     &lay->payload_mem);
 		if (ret != -EADDRNOTAVAIL)
