@@ -433,6 +433,50 @@ static void bzimage64_gunzip_test(struct kunit *test)
 	in[2] = 7;
 	KUNIT_EXPECT_EQ(test, -ENOEXEC, bzimage64_gunzip(in, sizeof(u_gzip), out, len));
 }
+
+/* A payload in a made-up bzImage: where it lies, and what it holds. */
+static void bzimage64_inflate_test(struct kunit *test)
+{
+	size_t len = 3 * strlen(U_GZIP_TEXT), got_len = 0;
+	size_t file_size = T_SETUP_SIZE + 16 + sizeof(u_gzip) + 4;
+	struct bzimage64 bz = {
+		.setup_size = T_SETUP_SIZE, .payload_size = file_size - T_SETUP_SIZE,
+		.packed_offset = 16, .packed_size = sizeof(u_gzip) + 4,
+	};
+	struct kexec_file kf = {};
+	const char *format = NULL;
+	u8 *file, *raw = NULL;
+
+	file = kunit_kzalloc(test, file_size, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, file);
+	memcpy(file + T_SETUP_SIZE + 16, u_gzip, sizeof(u_gzip));
+	put_unaligned_le32(len, file + file_size - 4);
+	kf.kernel = file;
+	kf.kernel_size = file_size;
+
+	KUNIT_ASSERT_EQ(test, 0, bzimage64_inflate(&kf, &bz, &raw, &got_len, &format));
+	KUNIT_EXPECT_EQ(test, len, got_len);
+	KUNIT_EXPECT_STREQ(test, "gzip", format);
+	KUNIT_EXPECT_EQ(test, 0, memcmp(raw, U_GZIP_TEXT, strlen(U_GZIP_TEXT)));
+	kvfree(raw);
+
+	/* An announced size the stream does not inflate to: refused. */
+	put_unaligned_le32(len + 1, file + file_size - 4);
+	KUNIT_EXPECT_EQ(test, -ENOEXEC, bzimage64_inflate(&kf, &bz, &raw, &got_len, &format));
+	KUNIT_EXPECT_NULL(test, raw);
+	put_unaligned_le32(len, file + file_size - 4);
+
+	/* Not ours to inflate: left to the decompressor. */
+	bz.packed_offset = bz.payload_size;
+	KUNIT_EXPECT_EQ(test, -EOPNOTSUPP, bzimage64_inflate(&kf, &bz, &raw, &got_len, &format));
+	bz.packed_offset = 16;
+	bz.packed_size = bz.payload_size;
+	KUNIT_EXPECT_EQ(test, -EOPNOTSUPP, bzimage64_inflate(&kf, &bz, &raw, &got_len, &format));
+	bz.packed_size = sizeof(u_gzip) + 4;
+	file[T_SETUP_SIZE + 16] = 0x5d;		/* lzma's first byte */
+	KUNIT_EXPECT_EQ(test, -EOPNOTSUPP, bzimage64_inflate(&kf, &bz, &raw, &got_len, &format));
+	KUNIT_EXPECT_NULL(test, raw);
+}
 #endif /* CONFIG_KEXEC_BZIMAGE_UNPACK */
 
 static struct kunit_case bzimage64_cases[] = {
@@ -440,6 +484,7 @@ static struct kunit_case bzimage64_cases[] = {
 #ifdef CONFIG_KEXEC_BZIMAGE_UNPACK
 	KUNIT_CASE_PARAM(bzimage64_unpack_test, u_gen_params),
 	KUNIT_CASE(bzimage64_gunzip_test),
+	KUNIT_CASE(bzimage64_inflate_test),
 #endif
 	{}
 };
