@@ -242,15 +242,19 @@ struct kexec_claim {
 };
 
 /*
- * Take [start, start + size) from the page allocator.  The pages are
- * looked at first, from the top down: one that is offline, in another
+ * Take [start, start + size) from the page allocator.  alloc_contig_range()
+ * isolates every pageblock the range touches and fails if any page in
+ * them looks unmovable, even one outside the range: so those whole
+ * pageblocks are looked at first.  A page that is offline, in another
  * zone or in ZONE_MOVABLE, reserved, or allocated and not on an LRU list
- * (so most likely unmovable kernel memory) rules the candidate out, and
- * the search goes on past it.  ZONE_MOVABLE is left alone because a
- * claimed page stays pinned until the image is unloaded, which would
- * keep that memory from going offline.  alloc_contig_range() then
- * migrates the movable pages that are there and takes the range; it has
- * the last word.  When it fails, which page was in the way is not known.
+ * (so most likely unmovable kernel memory) rules out its pageblock, and
+ * the search goes on past it.  The scan runs against the search, so that
+ * the page it stops at lets the search skip the most.  ZONE_MOVABLE is
+ * left alone because a claimed page stays pinned until the image is
+ * unloaded, which would keep that memory from going offline.
+ * alloc_contig_range() then migrates the movable pages that are there
+ * and takes the range; it has the last word.  When it fails, which page
+ * was in the way is not known.
  */
 static int __maybe_unused kexec_claim_range(void *ctx, u64 start, u64 size,
 					    u64 *hint)
@@ -259,19 +263,27 @@ static int __maybe_unused kexec_claim_range(void *ctx, u64 start, u64 size,
 	struct kexec_claim *claim = ctx;
 	unsigned long first = PHYS_PFN(start);
 	unsigned long last = PHYS_PFN(start + size) - 1;
-	unsigned long pfn;
+	unsigned long lo = ALIGN_DOWN(first, pageblock_nr_pages);
+	unsigned long hi = ALIGN(last + 1, pageblock_nr_pages) - 1;
+	unsigned long i, pfn;
 	struct zone *zone = NULL;
 
-	for (pfn = last; pfn + 1 > first; pfn--) {
-		struct page *page = pfn_to_online_page(pfn);
+	for (i = 0; i <= hi - lo; i++) {
+		struct page *page;
 
+		/* Going up, the highest bad page; going down, the lowest. */
+		pfn = claim->low_first ? hi - i : lo + i;
 		/* A candidate can span a great many pages. */
-		if (!(pfn % KEXEC_CLAIM_SCAN_BATCH))
+		if (!(i % KEXEC_CLAIM_SCAN_BATCH))
 			cond_resched();
+		page = pfn_to_online_page(pfn);
 		if (!page || (zone && page_zone(page) != zone) ||
 		    page_zonenum(page) == ZONE_MOVABLE || PageReserved(page) ||
 		    (page_count(page) && !PageLRU(page))) {
-			*hint = PFN_PHYS(pfn);
+			/* No candidate that touches this pageblock will do. */
+			*hint = claim->low_first ?
+				PFN_PHYS(ALIGN(pfn + 1, pageblock_nr_pages)) - PAGE_SIZE :
+				PFN_PHYS(ALIGN_DOWN(pfn, pageblock_nr_pages));
 			return -EBUSY;
 		}
 		zone = page_zone(page);
