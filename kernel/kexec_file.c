@@ -416,7 +416,8 @@ static bool kexec_file_overlaps(const struct kimage *image, u64 start, u64 size)
  *
  * Context: process context, kexec lock held.
  * Return: 0, -EINVAL for a request the image cannot hold, -EADDRNOTAVAIL
- * when no memory fits, -ENOMEM.
+ * when no memory fits (with @want->claim_only, none that can be claimed),
+ * -ENOMEM.
  */
 int kexec_file_add_segment(struct kexec_file *kf, const void *buf,
 			   size_t bufsz, const struct kexec_place *want,
@@ -469,6 +470,10 @@ int kexec_file_add_segment(struct kexec_file *kf, const void *buf,
 			ret = kexec_find_place(ram.ranges, ram.nr, busy, n,
 					       &place, kexec_claim_range,
 					       &claim, &where);
+		if (ret && place.claim_only) {
+			ret = -EADDRNOTAVAIL;
+			goto out;
+		}
 		if (ret) {
 			claimed = false;
 			ret = kexec_find_place(ram.ranges, ram.nr, busy, n,

@@ -329,6 +329,7 @@ struct kexec_file {
  * @min:   lowest start address
  * @max:   end address (exclusive) it must not pass
  * @low_first: take the lowest place that fits rather than the highest
+ * @claim_only: fail rather than leave the segment to be moved at exec
  */
 struct kexec_place {
 	u64 size;
@@ -336,6 +337,7 @@ struct kexec_place {
 	u64 min;
 	u64 max;
 	bool low_first;
+	bool claim_only;
 };
 
 /* With KEXEC_FILE_DEBUG, log a line of the load's description. */

@@ -514,6 +514,8 @@ MODULE_PARM_DESC(unpack, "Decompress bzImages at load time, outside the hand-off
 #define BZ_UNPACKED_MAX		SZ_1G
 /* A RANDOMIZE_BASE kernel's text mapping: its virtual KASLR range. */
 #define BZ_KERNEL_IMAGE_SIZE	SZ_1G
+/* Random physical starts drawn before the lowest place is taken. */
+#define BZ_RANDOM_TRIES		8
 /* The relocation lists, as the decompressor reads them: from the end. */
 enum { BZ_RELOC_32, BZ_RELOC_32_INVERSE, BZ_RELOC_64, BZ_RELOC_LISTS };
 
@@ -882,7 +884,12 @@ static u64 bzimage64_virt_offset(const struct bzimage64 *bz,
 
 /*
  * Place the unpacked kernel: at a random address when it is randomised,
- * with the lowest one the fallback.
+ * with the lowest one the fallback.  A random place is taken only if it
+ * can be claimed: the search goes up from the random start, and the top
+ * of memory is where memblock put the running kernel's early
+ * allocations, so a start there often finds nothing above it to claim.
+ * Moving the kernel at exec would work, but it is the slow hand-off, so
+ * another start is drawn instead.
  */
 static int bzimage64_place_unpacked(struct kexec_file *kf,
 				    struct bzimage64_layout *lay,
@@ -901,12 +908,16 @@ static int bzimage64_place_unpacked(struct kexec_file *kf,
 	if (lay->kaslr && !bzimage64_crash(kf) && top > want.min + want.size) {
 		struct kexec_place random = want;
 		u64 slots = (top - want.min - want.size) / want.align + 1;
+		unsigned int i;
 
-		random.min += bzimage64_random_slot(slots, want.align);
-		ret = kexec_file_add_segment(kf, k->image, k->file_size, &random,
-					     &lay->payload_mem);
-		if (ret != -EADDRNOTAVAIL)
-			return ret;
+		random.claim_only = true;
+		for (i = 0; i < BZ_RANDOM_TRIES; i++) {
+			random.min = want.min + bzimage64_random_slot(slots, want.align);
+			ret = kexec_file_add_segment(kf, k->image, k->file_size,
+						     &random, &lay->payload_mem);
+			if (ret != -EADDRNOTAVAIL)
+				return ret;
+		}
 	}
 	return kexec_file_add_segment(kf, k->image, k->file_size, &want,
 				      &lay->payload_mem);
