@@ -467,16 +467,21 @@ struct logged_segment {
 
 /*
  * Load @kernel and @initrd with KEXEC_FILE_DEBUG and read back, from the
- * kernel log, where each segment went.  Returns how many were logged.
+ * kernel log, where each segment went, and whether the kernel was
+ * unpacked at random addresses (@random, may be NULL).  Returns how many
+ * segments were logged.
  */
 static int load_and_log_segments(int kernel, int initrd,
-				 struct logged_segment *segs, int max)
+				 struct logged_segment *segs, int max,
+				 bool *random)
 {
+	static int loads;
 	unsigned long seg, size, addr, memsz;
 	char marker[64], *log, *at;
 	int n = 0;
 
-	snprintf(marker, sizeof(marker), "ktest-segments-%d", getpid());
+	/* Fixed width: no marker may be the start of a later one. */
+	snprintf(marker, sizeof(marker), "ktest-segments-%d-%04d", getpid(), loads++);
 	if (kexec_file_load_errno(kernel, initrd, strlen(marker) + 1, marker,
 				  KEXEC_FILE_DEBUG))
 		return -1;
@@ -484,6 +489,9 @@ static int load_and_log_segments(int kernel, int initrd,
 	if (!log)
 		return -1;
 	at = strstr(log, marker);
+	if (random)
+		*random = at && strstr(at, "kernel at load, ") &&
+			  strstr(strstr(at, "kernel at load, "), "at random addresses");
 	while (at && n < max && (at = strstr(at, "kexec_file: segment "))) {
 		char how[16] = "";
 
@@ -515,7 +523,7 @@ TEST_F(file, claimed_segments_avoid_zone_movable)
 		SKIP(return, "no ZONE_MOVABLE here (boot with movablecore=)");
 	zone_start *= 4096;
 	zone_end *= 4096;
-	n = load_and_log_segments(self->kernel, self->initrd, segs, 16);
+	n = load_and_log_segments(self->kernel, self->initrd, segs, 16, NULL);
 	ASSERT_LT(0, n) TH_LOG("no segments in the kernel log");
 	for (i = 0; i < n; i++) {
 		if (!segs[i].claimed)
@@ -552,7 +560,7 @@ TEST_F(file, no_segment_in_driver_managed_ram)
 	fclose(f);
 	if (!nr_ram)
 		SKIP(return, "no driver-managed RAM here (virtio-mem, dax/kmem)");
-	n = load_and_log_segments(self->kernel, self->initrd, segs, 16);
+	n = load_and_log_segments(self->kernel, self->initrd, segs, 16, NULL);
 	ASSERT_LT(0, n) TH_LOG("no segments in the kernel log");
 	for (i = 0; i < n; i++)
 		for (j = 0; j < nr_ram; j++)
@@ -560,6 +568,41 @@ TEST_F(file, no_segment_in_driver_managed_ram)
 				TH_LOG("segment %d at %#lx-%#lx is in driver-managed RAM %#lx-%#lx",
 				       i, segs[i].start, segs[i].end, start[j], end[j]);
 	TH_LOG("%d segments, %d driver-managed RAM ranges", n, nr_ram);
+}
+
+/*
+ * A randomised unpacked kernel goes only where it can be claimed, so that
+ * nothing moves at exec.  Many random starts have nothing claimable above
+ * them: the top of memory holds the running kernel's early allocations.
+ * Each of 40 loads must claim every segment, and the kernel must not land
+ * in one place every time.
+ */
+TEST_F_TIMEOUT(file, random_unpacked_kernel_is_claimed, 120)
+{
+	struct logged_segment segs[16];
+	int i, j, n, moved = 0, elsewhere = 0;
+	unsigned long first = 0;
+	bool random;
+
+	for (i = 0; i < 40; i++) {
+		n = load_and_log_segments(self->kernel, self->initrd, segs, 16, &random);
+		if (!random)
+			SKIP(return, "the kernel is not unpacked at random addresses");
+		ASSERT_LT(0, n) TH_LOG("no segments in the kernel log");
+		for (j = 0; j < n; j++) {
+			if (!segs[j].claimed)
+				TH_LOG("load %d: segment %d at %#lx moves at exec",
+				       i, j, segs[j].start);
+			moved += !segs[j].claimed;
+		}
+		if (!i)
+			first = segs[0].start;
+		elsewhere += segs[0].start != first;
+	}
+	TH_LOG("40 loads: %d segments move at exec, the kernel moved %d times",
+	       moved, elsewhere);
+	EXPECT_EQ(0, moved);
+	EXPECT_LT(0, elsewhere);
 }
 
 /*
