@@ -25,7 +25,7 @@ help:
 	@echo "make baseline   the pristine base, same config: out/baseline-x86_64/"
 	@echo "make sigforce   ours and the baseline with KEXEC_SIG_FORCE: out/*-sigforce/"
 	@echo "make boot SCENARIOS='kexec-l unload'   only those scenarios"
-	@echo "make bench      reboot phases, ours against the baseline: out/bench/ (about an hour)"
+	@echo "make bench      reboot phases, ours against the baseline: out/bench/ (about 45 minutes)"
 	@echo "make distro     our tree under Debian's config: build, kexec -l/-s hops (slow)"
 	@echo "make clean | distclean"
 

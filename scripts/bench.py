@@ -45,9 +45,12 @@ initramfs, 1 CPU, SeaBIOS; every method, both kernels): payloads of 0 and
 Results: a table on the terminal and in out/bench/bench.md (medians, and
 each phase's spread, (max - min) / median), every sample in
 out/bench/samples.csv, and out/bench/phases.png (Debian's
-python3-matplotlib, run by /usr/bin/python3).  Not a test: nothing here
-passes or fails on time.  BENCH_FILTER=REGEX keeps only the
-configurations whose name matches.
+python3-matplotlib, run by /usr/bin/python3).  Before each configuration
+the host alone is timed too: the same CPU loop, once per sample
+(out/bench/host.csv, the table's host column).  Its spread says how much
+of a row's spread the host would show with no guest at all.  Not a
+test: nothing here passes or fails on time.  BENCH_FILTER=REGEX keeps
+only the configurations whose name matches.
 """
 
 import csv
@@ -95,6 +98,11 @@ PHASES = (('shutdown', ('reboot', 'loaded'), 'down'),
           ('decompress', ('decomp',), 'entered'),
           ('early boot', ('down', 'tramp', 'purg', 'checked', 'entered'), 'linux'),
           ('to init', ('linux',), 'init'))
+# The host's own speed, measured between configurations: a fixed loop of
+# this many iterations (0.1 to 0.3 s here), timed SAMPLES times right
+# before each configuration runs.  Its spread is what the host alone
+# adds to any phase's: on a shared machine that can be tens of percent.
+HOST_PROBE_LOOPS = 3_000_000
 # Phases shorter than this are left out of the relative spread: the host
 # stamps lines with up to a few tens of milliseconds of jitter under TCG,
 # which would dominate them.  Their widest absolute spread is shown apart.
@@ -218,9 +226,13 @@ SHOWN = ('shutdown', 'stop CPUs', 'moves', 'check', 'to decompressor', 'decompre
          'early boot', 'to init')
 
 
-def summarise(rows):
-    """Per configuration: the median of each column and the worst spread."""
+def summarise(rows, probes=()):
+    """Per configuration: the median of each column, the worst spread and
+    the host probe's spread just before it ran."""
     out = []
+    host = {}
+    for p in probes:
+        host.setdefault(p['config'], []).append(p['seconds'])
     by = {}
     for r in rows:
         by.setdefault(r['config'], []).append(r)
@@ -243,6 +255,7 @@ def summarise(rows):
         size = [r['image_kib'] for r in rs if r['image_kib'] != '']
         s['image_mib'] = statistics.median(size) / 1024 if size else None
         s['spread'] = spread
+        s['host'] = probe_spread(host[name]) if name in host else None
         s['jitter_ms'] = jitter * 1000
         out.append(s)
     return out
@@ -261,7 +274,7 @@ def table(summary):
     head = (f'{"firmware":<8} {"kernel":<8} {"method":<11} {"MiB":>4} {"cpus":>4} '
             + ' '.join(f'{SHORT[c]:>9}' for c in SHOWN)
             + f' {"-e→line":>8} {"vs base":>7} {"load":>6} {"held MiB":>8} {"image":>6}'
-            f' {"spread":>6} {"short±":>6}'
+            f' {"spread":>6} {"host":>5} {"short±":>6}'
             f' {"n":>2}')
     lines = [head]
     # Ours against the baseline's same row, -e to first line.
@@ -271,6 +284,7 @@ def table(summary):
         ref = base.get(key(s))
         ratio = (s['kexec -e to first line'] / ref
                  if s['kernel'] == 'ours' and ref and s['kexec -e to first line'] else None)
+        host = f'{s["host"] * 100:.0f}%' if s.get('host') is not None else '-'
         lines.append(f'{s["firmware"]:<8} {s["kernel"]:<8} {s["method"]:<11} '
                      f'{s["payload_mib"]:>4} {s["cpus"]:>4} '
                      + ' '.join(fmt(s[c], 9, 3) for c in SHOWN)
@@ -278,17 +292,23 @@ def table(summary):
                      f' {(f"{ratio:.0%}" if ratio is not None else "-"):>7}'
                      f' {fmt(s["load"], 6, 3)}'
                      f' {fmt(s["held_mib"], 8, 1)} {fmt(s["image_mib"], 6, 1)}'
-                     f' {s["spread"] * 100:>5.0f}% {s["jitter_ms"]:>4.0f}ms {s["n"]:>2}')
+                     f' {s["spread"] * 100:>5.0f}% {host:>5}'
+                     f' {s["jitter_ms"]:>4.0f}ms {s["n"]:>2}')
     return lines
 
 
-def write_outputs(rows, summary, lines):
+def write_outputs(rows, summary, lines, probes):
     BENCH.mkdir(parents=True, exist_ok=True)
     fields = list(rows[0].keys()) if rows else ['config']
     with open(BENCH / 'samples.csv', 'w', newline='') as f:
         w = csv.DictWriter(f, fieldnames=fields)
         w.writeheader()
         w.writerows(rows)
+    with open(BENCH / 'host.csv', 'w', newline='') as f:
+        w = csv.DictWriter(f, fieldnames=['config', 'sample', 'seconds'])
+        w.writeheader()
+        w.writerows(probes)
+    every = [p['seconds'] for p in probes]
     base = (ktest.OUT / 'x86_64' / 'BASE_VERSION')
     with open(BENCH / 'bench.md', 'w') as f:
         f.write('# make bench\n\n')
@@ -299,8 +319,14 @@ def write_outputs(rows, summary, lines):
                     f'(max - min) / median among the phases of the row that take '
                     f'{SPREAD_FLOOR * 1000:.0f} ms or more, short± the widest max - min '
                     'among the shorter ones; -e→line is kexec -e to the next kernel\'s '
-                    'first line, vs base that time against the baseline\'s same row.\n\n')
+                    'first line, vs base that time against the baseline\'s same row; '
+                    'host is the same spread for a fixed CPU loop timed n times on the '
+                    'host right before the row ran, what the host alone adds.\n\n')
         f.write('```\n' + '\n'.join(lines) + '\n```\n')
+        if every:
+            f.write(f'\nHost probe, all {len(every)} timings: median '
+                    f'{statistics.median(every):.3f} s, {min(every):.3f} to {max(every):.3f} s, '
+                    f'spread {probe_spread(every):.0%}.\n')
     chart = Path(__file__).resolve().parent / 'bench-chart.py'
     if Path('/usr/bin/python3').exists():
         p = subprocess.run(['/usr/bin/python3', str(chart), str(BENCH / 'samples.csv'),
@@ -309,8 +335,24 @@ def write_outputs(rows, summary, lines):
             print(f'bench: no chart: {p.stderr.strip().splitlines()[-1:] or p.returncode}')
 
 
+def host_probe(samples):
+    """Time the same CPU-bound loop @samples times: the host alone."""
+    times = []
+    for _ in range(samples):
+        t = time.perf_counter()
+        acc = 0
+        for i in range(HOST_PROBE_LOOPS):
+            acc += i * i
+        times.append(round(time.perf_counter() - t, 4))
+    return times
+
+
+def probe_spread(times):
+    return (max(times) - min(times)) / statistics.median(times) if len(times) > 1 else 0.0
+
+
 def run(configs, samples):
-    rows, problems = [], []
+    rows, problems, probes = [], [], []
     start = time.monotonic()
     for n, cfg in enumerate(configs, 1):
         if cfg.kernel == 'baseline' and not BASELINE.exists():
@@ -318,6 +360,8 @@ def run(configs, samples):
             continue
         print(f'\rbench: [{n}/{len(configs)}] {cfg.name:<36} '
               f'{time.monotonic() - start:6.0f} s', end='', file=sys.stderr, flush=True)
+        probes += [{'config': cfg.name, 'sample': i + 1, 'seconds': t}
+                   for i, t in enumerate(host_probe(samples))]
         scn = cfg.scenario(samples)
         result = ktest.run_scenario(scn)
         got = samples_of(result)
@@ -326,33 +370,37 @@ def run(configs, samples):
                             f'(log {result.log.relative_to(ktest.TOP)})')
         rows += [row_of(cfg, i, s) for i, s in enumerate(got)]
     print(file=sys.stderr)
-    return rows, problems
+    return rows, problems, probes
 
 
 def smoke():
     """make check's smoke: one sample of one configuration, every phase
     found and every output written.  Returns '' or what is wrong."""
     cfg = Config('ours', 'm', 0, 2, False)
-    rows, problems = run([cfg], 1)
+    rows, problems, probes = run([cfg], 1)
     if problems:
         return '; '.join(problems)
+    if len(probes) != 1 or not probes[0]['seconds'] > 0:
+        return f'host probe gave {probes}'
     # Every mark of our own path: the load, the trampoline's and the
     # purgatory's through port 0xe9, and no decompressor.
     missing = [c for c in COLUMNS if rows[0][c] == '' and c != 'to decompressor']
     if missing:
         return 'no time for ' + ', '.join(missing)
-    summary = summarise(rows)
-    write_outputs(rows, summary, table(summary))
-    for f in ('bench.md', 'samples.csv'):
+    summary = summarise(rows, probes)
+    write_outputs(rows, summary, table(summary), probes)
+    for f in ('bench.md', 'samples.csv', 'host.csv'):
         if not (BENCH / f).exists():
             return f'out/bench/{f} not written'
     return ''
 
 
-def read_samples():
-    """The rows of out/bench/samples.csv, numbers as numbers."""
+def read_csv(name):
+    """The rows of out/bench/@name, numbers as numbers; [] if it is not there."""
     rows = []
-    with open(BENCH / 'samples.csv', newline='') as f:
+    if not (BENCH / name).exists():
+        return rows
+    with open(BENCH / name, newline='') as f:
         for r in csv.DictReader(f):
             for k, v in r.items():
                 if k not in ('config', 'kernel', 'method', 'firmware') and v != '':
@@ -364,22 +412,22 @@ def read_samples():
 def main(argv):
     if '--report' in argv:
         # The table, bench.md and the chart again, from the last samples.
-        rows = read_samples()
-        summary = summarise(rows)
+        rows, probes = read_csv('samples.csv'), read_csv('host.csv')
+        summary = summarise(rows, probes)
         lines = table(summary)
         print('\n'.join(lines))
-        write_outputs(rows, summary, lines)
+        write_outputs(rows, summary, lines, probes)
         return 0
     if '--smoke' in argv:
         why = smoke()
         print(f'bench smoke: {why or "ok"}')
         return 1 if why else 0
     configs = matrix()
-    rows, problems = run(configs, SAMPLES)
-    summary = summarise(rows)
+    rows, problems, probes = run(configs, SAMPLES)
+    summary = summarise(rows, probes)
     lines = table(summary)
     print('\n'.join(lines))
-    write_outputs(rows, summary, lines)
+    write_outputs(rows, summary, lines, probes)
     print(f'\nbench: {len(rows)} samples; out/bench/bench.md, samples.csv, phases.png')
     for p in problems:
         print(f'bench: {p}')
