@@ -3,7 +3,8 @@
 """Boot the test kernels in QEMU and judge what they print.
 
   ktest.py check            static checks, every scenario, KUnit; summary line
-  ktest.py run              one tour (firmware, kexec -l, kexec -s) + timings
+  ktest.py run              the tour (firmware, kexec -l, kexec -s reboots,
+                            RUN_SAMPLES of each) + median timings
   ktest.py boot NAME...     only the named scenarios (for development)
   ktest.py list             the scenario names
 
@@ -23,6 +24,7 @@ import os
 import re
 import select
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -44,6 +46,8 @@ KERNEL_DISTRO = OUT / 'distro' / 'bzImage'
 INITRD_DISTRO = BUILD / 'initramfs-distro-x86_64.cpio.gz'
 TAIL_LINES = 40
 GEN_TIMEOUT = float(os.environ.get('KTEST_TIMEOUT', '120'))
+# make run: reboots of each kind per firmware, the table shows their median.
+RUN_SAMPLES = max(1, int(os.environ.get('RUN_SAMPLES', '3')))
 
 # printk.devkmsg=on: the guest reports through /dev/kmsg, unthrottled.
 BASE_APPEND = ('console=ttyS0,115200 earlyprintk=serial,ttyS0,115200 '
@@ -668,8 +672,11 @@ SCENARIOS = [
     Scenario('distro-uefi', plan=('l', 's'), uefi=True, kernel=KERNEL_DISTRO,
              initrd=INITRD_DISTRO, kernels=('-distro',) * 3, devices=('pvpanic',),
              in_check=False),
-    Scenario('tour', plan=('fw', 'l', 's'), in_check=False),
-    Scenario('tour-uefi', plan=('fw', 'l', 's'), uefi=True, in_check=False),
+    # make run: each way of rebooting RUN_SAMPLES times (default 3), in turn.
+    Scenario('tour', plan=tuple(m for m in ('fw', 'l', 's') for _ in range(RUN_SAMPLES)),
+             in_check=False),
+    Scenario('tour-uefi', plan=tuple(m for m in ('fw', 'l', 's') for _ in range(RUN_SAMPLES)),
+             uefi=True, in_check=False),
     # Control for the judge itself: a hop to a kernel image that is not
     # there must be reported as a failure, with the guest's reason.
     Scenario('control-broken-hop', plan=('l@missing',),
@@ -1195,8 +1202,9 @@ def reboot_timings(result):
 
 
 def cmd_run():
-    """The tour under SeaBIOS and under OVMF: a firmware reboot, then kexec
-    reboots, each timed from the last line before it to the next init."""
+    """The tour under SeaBIOS and under OVMF: firmware reboots, then kexec
+    reboots, each timed from the last line before it to the next init;
+    one row per way of rebooting, the median of its reboots."""
     tours = [next(s for s in SCENARIOS if s.name == name)
              for name in ('tour', 'tour-uefi')]
     if 'CONFIG_KEXEC_FILE' not in kernel_config():
@@ -1220,10 +1228,15 @@ def cmd_run():
           f'{tours[0].smp} CPUs, {tours[0].mem}')
     print(f'logs:   {", ".join(str((LOGS / (t.name + ".log")).relative_to(TOP)) for t in tours)}')
     print()
-    print(f'{"firmware":<15} {"reboot method":<16} {"from gen":>8} {"to gen":>6} '
-          f'{"reboot-to-init (s)":>19}')
-    for firmware, method, gfrom, gto, secs in rows:
-        print(f'{firmware:<15} {method:<16} {gfrom:>8} {gto:>6} {secs:>19.2f}')
+    by = {}
+    for firmware, method, _gfrom, _gto, secs in rows:
+        by.setdefault((firmware, method), []).append(secs)
+    print(f'{"firmware":<15} {"reboot method":<16} {"reboots":>7} '
+          f'{"reboot-to-init (s)":>19} {"each":>6}')
+    for (firmware, method), secs in by.items():
+        print(f'{firmware:<15} {method:<16} {len(secs):>7} '
+              f'{statistics.median(secs):>19.2f} '
+              + ' '.join(f'{x:.2f}' for x in secs))
     print()
     for scn, why, result in failed:
         print(f'FAIL {scn.name}: {why}')
