@@ -247,7 +247,7 @@ def summarise(rows, probes=()):
             if col not in SHOWN or len(vals) < 2 or not s[col]:
                 continue
             if s[col] >= SPREAD_FLOOR:
-                spread = max(spread, (max(vals) - min(vals)) / s[col])
+                spread = max(spread, spread_of(vals))
             else:
                 jitter = max(jitter, max(vals) - min(vals))
         held = [r['held_kib'] for r in rs if r['held_kib'] != '']
@@ -255,7 +255,7 @@ def summarise(rows, probes=()):
         size = [r['image_kib'] for r in rs if r['image_kib'] != '']
         s['image_mib'] = statistics.median(size) / 1024 if size else None
         s['spread'] = spread
-        s['host'] = probe_spread(host[name]) if name in host else None
+        s['host'] = spread_of(host[name]) if name in host else None
         s['jitter_ms'] = jitter * 1000
         out.append(s)
     return out
@@ -326,7 +326,7 @@ def write_outputs(rows, summary, lines, probes):
         if every:
             f.write(f'\nHost probe, all {len(every)} timings: median '
                     f'{statistics.median(every):.3f} s, {min(every):.3f} to {max(every):.3f} s, '
-                    f'spread {probe_spread(every):.0%}.\n')
+                    f'spread {spread_of(every):.0%}.\n')
     chart = Path(__file__).resolve().parent / 'bench-chart.py'
     if Path('/usr/bin/python3').exists():
         p = subprocess.run(['/usr/bin/python3', str(chart), str(BENCH / 'samples.csv'),
@@ -347,7 +347,8 @@ def host_probe(samples):
     return times
 
 
-def probe_spread(times):
+def spread_of(times):
+    """(max - min) / median: a phase's spread, or the host probe's."""
     return (max(times) - min(times)) / statistics.median(times) if len(times) > 1 else 0.0
 
 
