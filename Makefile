@@ -19,7 +19,7 @@ INITRD_SIGNED := build/initramfs-signed-x86_64.cpio.gz
 	distro clean distclean
 
 help:
-	@echo "make run        build, boot, reboot by firmware / kexec -l / kexec -s (RUN_SAMPLES=3 each), medians"
+	@echo "make run        build, boot, reboot by firmware / kexec -l / kexec -s (RUN_SAMPLES=5 each), medians"
 	@echo "make check      every test tier; last line 'N passed, N failed, N skipped'"
 	@echo "make kernel     out/x86_64/{bzImage,vmlinux,config}"
 	@echo "make baseline   the pristine base, same config: out/baseline-x86_64/"

@@ -47,7 +47,7 @@ INITRD_DISTRO = BUILD / 'initramfs-distro-x86_64.cpio.gz'
 TAIL_LINES = 40
 GEN_TIMEOUT = float(os.environ.get('KTEST_TIMEOUT', '120'))
 # make run: reboots of each kind per firmware, the table shows their median.
-RUN_SAMPLES = max(1, int(os.environ.get('RUN_SAMPLES', '3')))
+RUN_SAMPLES = max(1, int(os.environ.get('RUN_SAMPLES', '5')))
 
 # printk.devkmsg=on: the guest reports through /dev/kmsg, unthrottled.
 BASE_APPEND = ('console=ttyS0,115200 earlyprintk=serial,ttyS0,115200 '
@@ -672,7 +672,7 @@ SCENARIOS = [
     Scenario('distro-uefi', plan=('l', 's'), uefi=True, kernel=KERNEL_DISTRO,
              initrd=INITRD_DISTRO, kernels=('-distro',) * 3, devices=('pvpanic',),
              in_check=False),
-    # make run: each way of rebooting RUN_SAMPLES times (default 3), in turn.
+    # make run: each way of rebooting RUN_SAMPLES times (default 5), in turn.
     Scenario('tour', plan=tuple(m for m in ('fw', 'l', 's') for _ in range(RUN_SAMPLES)),
              in_check=False),
     Scenario('tour-uefi', plan=tuple(m for m in ('fw', 'l', 's') for _ in range(RUN_SAMPLES)),
@@ -1187,16 +1187,22 @@ def cmd_check(names):
 
 
 def reboot_timings(result):
-    """Pair each 'reboot' line with the next generation's 'init' line."""
-    rows, pending = [], None
+    """Pair each 'reboot' line with the next kernel's first line and the
+    next generation's 'init' line: (method, from gen, to gen, seconds to
+    the kernel, seconds to init)."""
+    rows, pending, kernel_at = [], None, None
     for t, text in result.lines:
         m = REBOOT_RE.search(text)
         if m:
-            pending = (t, m.group(1), int(m.group(2)))
+            pending, kernel_at = (t, m.group(1), int(m.group(2))), None
+            continue
+        if pending and kernel_at is None and 'Linux version' in text:
+            kernel_at = t
             continue
         m = INIT_RE.search(text)
-        if m and pending:
-            rows.append((pending[1], pending[2], int(m.group(1)), t - pending[0]))
+        if m and pending and kernel_at is not None:
+            rows.append((pending[1], pending[2], int(m.group(1)),
+                         kernel_at - pending[0], t - pending[0]))
             pending = None
     return rows
 
@@ -1229,14 +1235,15 @@ def cmd_run():
     print(f'logs:   {", ".join(str((LOGS / (t.name + ".log")).relative_to(TOP)) for t in tours)}')
     print()
     by = {}
-    for firmware, method, _gfrom, _gto, secs in rows:
-        by.setdefault((firmware, method), []).append(secs)
-    print(f'{"firmware":<15} {"reboot method":<16} {"reboots":>7} '
-          f'{"reboot-to-init (s)":>19} {"each":>6}')
+    for firmware, method, _gfrom, _gto, to_kernel, to_init in rows:
+        by.setdefault((firmware, method), []).append((to_kernel, to_init))
+    print(f'{"firmware":<15} {"reboot method":<14} {"reboots":>7} '
+          f'{"to kernel (s)":>14} {"to init (s)":>12}   each to init')
     for (firmware, method), secs in by.items():
-        print(f'{firmware:<15} {method:<16} {len(secs):>7} '
-              f'{statistics.median(secs):>19.2f} '
-              + ' '.join(f'{x:.2f}' for x in secs))
+        print(f'{firmware:<15} {method:<14} {len(secs):>7} '
+              f'{statistics.median(k for k, _ in secs):>14.2f} '
+              f'{statistics.median(i for _, i in secs):>12.2f}   '
+              + ' '.join(f'{i:.2f}' for _, i in secs))
     print()
     for scn, why, result in failed:
         print(f'FAIL {scn.name}: {why}')
