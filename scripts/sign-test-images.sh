@@ -43,6 +43,8 @@ sign bzImage-untrusted "$keys/untrusted.key" "$keys/untrusted.crt"
 if [[ -f $keys/snakeoil.key ]]; then
 	sign bzImage-snakeoil "$keys/snakeoil.key" "$keys/snakeoil.crt"
 	baseline=$top/out/baseline-x86_64/bzImage
-	[[ -f $baseline ]] && sign baseline-bzImage-snakeoil \
-		"$keys/snakeoil.key" "$keys/snakeoil.crt" "$baseline"
+	if [[ -f $baseline ]]; then
+		sign baseline-bzImage-snakeoil \
+			"$keys/snakeoil.key" "$keys/snakeoil.crt" "$baseline"
+	fi
 fi
