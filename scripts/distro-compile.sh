@@ -31,12 +31,12 @@ log=$build/logs/distro-compile.log
 # Debian sets these; this series does not offer them yet (Kconfig says why).
 KNOWN_MISSING=(CONFIG_KEXEC_JUMP)
 
-ours=(kernel/kexec.o kernel/kexec_core.o kernel/kexec_file.o kernel/crash_core.o
-	kernel/crash_reserve.o arch/x86/kernel/machine_kexec_64.o arch/x86/kernel/crash.o
-	arch/x86/kernel/kexec-bzimage64.o arch/x86/kernel/relocate_kernel_64.o
-	arch/x86/purgatory/)
+ours=(kernel/kexec.o kernel/kexec_core.o kernel/kexec_file.o kernel/kexec_handoff.o
+	kernel/crash_core.o kernel/crash_reserve.o arch/x86/kernel/machine_kexec_64.o
+	arch/x86/kernel/crash.o arch/x86/kernel/kexec-bzimage64.o
+	arch/x86/kernel/relocate_kernel_64.o arch/x86/purgatory/)
 # Where a warning about one of our files says it is.
-ours_re='(^|/)(kernel/(kexec|crash)[^/]*|arch/x86/kernel/(machine_kexec_64|crash|kexec-bzimage64|relocate_kernel_64)\.[cS]|arch/x86/purgatory/[^/]*|include/linux/kexec\.h|arch/x86/include/asm/kexec[^/]*):'
+ours_re='(^|/)(kernel/(kexec|crash)[^/]*|arch/x86/kernel/(machine_kexec_64|crash|kexec-bzimage64|relocate_kernel_64)\.[cS]|arch/x86/purgatory/[^/]*|include/linux/kexec[^/]*\.h|arch/x86/include/asm/kexec[^/]*):'
 users=(kernel/panic.o kernel/reboot.o kernel/ksysfs.o kernel/vmcore_info.o
 	fs/proc/vmcore.o security/integrity/ima/ima_kexec.o
 	drivers/firmware/efi/efi.o arch/x86/platform/efi/efi.o
@@ -59,18 +59,23 @@ fi
 
 mkdir -p "$obj" "$build/logs"
 : > "$log"
-# Our Kconfig decides what olddefconfig keeps of Debian's choices.
-config_id=$(cat "$config" "$top/kernel/Kconfig.kexec" | sha256sum | cut -d' ' -f1)
+# Our Kconfig decides what olddefconfig keeps of Debian's choices; the
+# options this series adds, which Debian cannot set yet, are turned on.
+config_id=$(cat "$config" "$top/kernel/Kconfig.kexec" "$0" | sha256sum | cut -d' ' -f1)
 if [[ ! -f $obj/.config || $(cat "$obj/.config-id" 2>/dev/null) != "$config_id" ]]; then
 	cp "$config" "$obj/.config"
 	"$src/scripts/config" --file "$obj/.config" \
 		--set-str SYSTEM_TRUSTED_KEYS "" --set-str SYSTEM_REVOCATION_KEYS "" \
-		--disable MODULE_SIG_ALL
+		--disable MODULE_SIG_ALL --enable KEXEC_HANDOFF
 	"${kmake[@]}" -s olddefconfig >> "$log" 2>&1
 	echo "$config_id" > "$obj/.config-id"
 fi
 
 failed=0
+if ! grep -qxF CONFIG_KEXEC_HANDOFF=y "$obj/.config"; then
+	echo "distro-compile: Kconfig refused CONFIG_KEXEC_HANDOFF under Debian's config" >&2
+	failed=1
+fi
 dropped=()
 while read -r line; do
 	sym=${line%%=*}

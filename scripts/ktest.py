@@ -945,7 +945,7 @@ def parse_ktap(texts):
 # The suites the test kernel must run: upstream's list suites, which prove the
 # wiring, and ours.
 KUNIT_SUITES = ('list-kunit-test', 'hlist', 'klist', 'kexec_core', 'kexec_file_place',
-                'kexec_bzimage64', 'crash_reserve', 'kexec_machine')
+                'kexec_bzimage64', 'crash_reserve', 'kexec_machine', 'kexec_handoff_format')
 
 
 def judge_kunit(results, result):
