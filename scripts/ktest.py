@@ -489,7 +489,7 @@ SCENARIOS = [
              expect_serial=r'kexec probe: cr0 [0-9a-f]{16}', serial_check=cr0_as_booted),
     Scenario('unload'),
     Scenario('unload-file', needs=('CONFIG_KEXEC_FILE',)),
-    # Every kexec_file_load() here unpacks the kernel: 200 cycles of it.
+    # Every kexec_file_load() here unpacks the kernel: 100 cycles of it.
     Scenario('selftests', programs=('kexec_load_test', 'kexec_file_load_test'),
              gen_timeout=300),
     # The policy sysctls only tighten: a boot of their own.
@@ -510,7 +510,7 @@ SCENARIOS = [
     # The same ABI tests against upstream's kexec: they must agree with it,
     # bar deliberate differences.  Upstream loads a bzImage whose payload
     # is cut short, and its KEXEC_FILE_DEBUG log reads differently.  Its
-    # kexec_file_load is slow: the 200 load cycles alone take about a
+    # kexec_file_load is slow: the 100 load cycles alone take about half a
     # minute under TCG.
     Scenario('selftests-upstream',
              programs=('kexec_load_test', 'kexec_file_load_test', 'kexec_policy_test'),

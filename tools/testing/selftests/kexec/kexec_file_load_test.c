@@ -611,11 +611,12 @@ TEST_F_TIMEOUT(file, random_unpacked_kernel_is_claimed, 120)
 
 /*
  * Each cycle unpacks the kernel, claims memory for it and frees it all;
- * none may be lost.  Under TCG a cycle takes a few tenths of a second,
- * most of it inflating the kernel (upstream's kexec_file_load hashes the
- * decompressor's zero tail with SHA-256 instead).
+ * none may be lost.  Under TCG a cycle takes up to a second, most of it
+ * inflating the kernel (upstream's kexec_file_load hashes the
+ * decompressor's zero tail with SHA-256 instead): a hundred cycles, with
+ * room for a host three times slower.
  */
-TEST_F_TIMEOUT(file, two_hundred_cycles_do_not_leak, 180)
+TEST_F_TIMEOUT(file, a_hundred_cycles_do_not_leak, 300)
 {
 	long free_before, free_after, slab_before, slab_after;
 	int i, failed = 0;
@@ -623,7 +624,7 @@ TEST_F_TIMEOUT(file, two_hundred_cycles_do_not_leak, 180)
 	EXPECT_EQ(0, kexec_file_load_errno(-1, -1, 0, NULL, KEXEC_FILE_UNLOAD));
 	free_before = free_kb();
 	slab_before = meminfo_kb("SUnreclaim");
-	for (i = 0; i < 200; i++) {
+	for (i = 0; i < 100; i++) {
 		failed += !!LOAD_KERNEL(self->kernel);
 		failed += !!kexec_file_load_errno(-1, -1, 0, NULL, KEXEC_FILE_UNLOAD);
 	}
@@ -633,8 +634,8 @@ TEST_F_TIMEOUT(file, two_hundred_cycles_do_not_leak, 180)
 	       free_before, free_after, slab_before, slab_after);
 	EXPECT_EQ(0, failed);
 	EXPECT_EQ(0, image_loaded());
-	/* One lost page per cycle would be 800 kB; one lost image, far more. */
-	EXPECT_GT(512, free_before - free_after);
+	/* One lost page per cycle would be 400 kB; one lost image, far more. */
+	EXPECT_GT(256, free_before - free_after);
 	EXPECT_GT(256, slab_after - slab_before);
 }
 
