@@ -44,6 +44,7 @@
 #include <linux/cpu.h>
 #include <linux/gfp.h>
 #include <linux/kexec.h>
+#include <linux/kexec_handoff.h>
 #include <linux/kmsg_dump.h>
 #include <linux/mm.h>
 #include <linux/reboot.h>
@@ -638,6 +639,7 @@ void kimage_destroy(struct kimage *image)
 	if (!image)
 		return;
 	kimage_forget_shadows(image);
+	kimage_handoff_free(image);
 	machine_kexec_cleanup(image);
 	kimage_free_pages(&image->parked);
 	kimage_free_pages(&image->pages);
@@ -734,5 +736,6 @@ int kernel_kexec(void)
 	if (READ_ONCE(kexec_test_panic_in_reboot) == 1)
 		panic("kexec test: panic during the kexec reboot");
 #endif
+	kimage_handoff_seal(kexec_image);
 	machine_kexec(kexec_image);
 }

@@ -19,9 +19,24 @@
  * panic: handoff data that is damaged or that it does not understand is
  * logged and left alone, and the kernel boots as if it were not there.
  *
- * This file holds the encoding and the checks, which are pure functions
- * over buffers the caller has mapped, so KUnit can try every truncated and
- * corrupted input.  Each check answers with its own errno:
+ * Writing: subsystems register a struct handoff_producer.  Loading an
+ * image with kexec_file_load() sets aside every producer's buffer, the
+ * record table and a page for the boot protocol (kimage_handoff_prepare());
+ * the reboot, with one CPU left and interrupts off, only copies and seals
+ * (kimage_handoff_seal()).  Nothing is allocated there, nothing can fail.
+ * The buffers never lie where a segment goes, so the trampoline's copies
+ * cannot overwrite them.  A crash image carries no handoff.
+ *
+ * Reading: at postcore_initcall the records are found, checked and listed
+ * in /sys/kernel/handoff/.  Readers take theirs with handoff_claim() and
+ * copy what they keep; at late_initcall_sync all handed-over memory is
+ * freed, claimed or not, and records nobody claimed are named in the log.
+ * So nothing handed over outlives the boot that received it, and a chain
+ * of reboots cannot accumulate it.
+ *
+ * The encoding and the checks are pure functions over buffers the caller
+ * has mapped, so KUnit can try every truncated and corrupted input.  Each
+ * check answers with its own errno:
  *
  *   -ENOMSG           no root here (wrong magic)
  *   -EPROTONOSUPPORT  a root format this kernel does not read
@@ -36,9 +51,19 @@
 
 #include <linux/crc32.h>
 #include <linux/errno.h>
+#include <linux/gfp.h>
+#include <linux/io.h>
+#include <linux/kexec.h>
 #include <linux/kexec_handoff.h>
+#include <linux/kobject.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
 #include <linux/overflow.h>
+#include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/sysfs.h>
+
+#include <asm/sections.h>
 
 /* Page frames beyond any physical address a 64-bit machine decodes. */
 #define HANDOFF_PFN_LIMIT	(1ULL << (64 - 12))
@@ -308,6 +333,498 @@ handoff_next_record(const struct handoff_record *table, u32 nr,
 	}
 	return NULL;
 }
+
+/* ---------------------------------------------------------------- */
+/* Writing                                                           */
+/* ---------------------------------------------------------------- */
+
+/* Producers are registered at boot; loads read the list. */
+static DEFINE_MUTEX(handoff_producers_lock);
+static LIST_HEAD(handoff_producers);
+static unsigned int handoff_nr_producers;	/* [handoff_producers_lock] */
+
+/**
+ * handoff_register_producer() - Have a record written at every kexec reboot.
+ * @producer: What to write; must stay valid for good.
+ *
+ * Images loaded from now on carry the record.
+ *
+ * Context: Process context.
+ * Return: 0, -EINVAL for a bad name, -ENOSPC when %HANDOFF_OUT_RECORDS
+ * producers are registered already.
+ */
+int handoff_register_producer(struct handoff_producer *producer)
+{
+	size_t len = strnlen(producer->name, HANDOFF_NAME_LEN);
+
+	if (!len || len == HANDOFF_NAME_LEN || !producer->room ||
+	    !producer->fill)
+		return -EINVAL;
+
+	guard(mutex)(&handoff_producers_lock);
+	if (handoff_nr_producers == HANDOFF_OUT_RECORDS)
+		return -ENOSPC;
+	list_add_tail(&producer->list, &handoff_producers);
+	handoff_nr_producers++;
+	return 0;
+}
+
+static bool handoff_hits_image(const struct kimage *image, phys_addr_t start,
+			       size_t size)
+{
+	unsigned long i;
+
+	for (i = 0; i < image->nr_segments; i++) {
+		const struct kexec_segment *seg = &image->segment[i];
+
+		if (start < seg->mem + seg->memsz && seg->mem < start + size)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Zeroed pages for the handoff, outside every destination of @image: the
+ * trampoline writes there after the handoff is sealed.  Segments that
+ * kexec_file_load() claimed at load cannot be handed out at all; the
+ * others (kexec_file.claim=0) can, and such pages are set aside until
+ * the allocator offers better ones.
+ */
+#define HANDOFF_ALLOC_TRIES	16
+
+static void *handoff_alloc(const struct kimage *image, unsigned int order)
+{
+	struct page *page, *next;
+	LIST_HEAD(refused);
+	void *buf = NULL;
+	int tries;
+
+	for (tries = 0; tries < HANDOFF_ALLOC_TRIES; tries++) {
+		page = alloc_pages(GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN, order);
+		if (!page)
+			break;
+		if (!handoff_hits_image(image, page_to_phys(page),
+					PAGE_SIZE << order)) {
+			buf = page_address(page);
+			break;
+		}
+		list_add(&page->lru, &refused);
+	}
+	list_for_each_entry_safe(page, next, &refused, lru) {
+		list_del(&page->lru);
+		__free_pages(page, order);
+	}
+	return buf;
+}
+
+/**
+ * kimage_handoff_prepare() - Set aside what the image's handoff needs.
+ * @image: A kexec_file_load() image whose segments are all placed.
+ *
+ * On failure the caller destroys @image, which frees what was set aside.
+ *
+ * Context: Process context, kexec lock held.
+ * Return: 0, -ENOMEM, or -EINVAL for a producer asking for more than a
+ * contiguous allocation can give.
+ */
+int kimage_handoff_prepare(struct kimage *image)
+{
+	struct handoff_producer *producer;
+	struct handoff_out *out;
+	void *page;
+
+	if (WARN_ON_ONCE(image->handoff))
+		return -EINVAL;
+	out = kzalloc(sizeof(*out), GFP_KERNEL);
+	if (!out)
+		return -ENOMEM;
+	image->handoff = out;
+
+	page = handoff_alloc(image, 0);
+	if (!page)
+		return -ENOMEM;
+	out->root_page = virt_to_page(page);
+	static_assert(HANDOFF_OUT_RECORDS * sizeof(struct handoff_record) <= PAGE_SIZE);
+	out->table = handoff_alloc(image, 0);
+	if (!out->table)
+		return -ENOMEM;
+
+	guard(mutex)(&handoff_producers_lock);
+	list_for_each_entry(producer, &handoff_producers, list) {
+		size_t room = producer->room();
+		unsigned int order;
+		void *buf;
+
+		if (!room)
+			continue;
+		order = get_order(room);
+		if (order > MAX_PAGE_ORDER)
+			return -EINVAL;
+		buf = handoff_alloc(image, order);
+		if (!buf)
+			return -ENOMEM;
+		out->slot[out->nr_slots].producer = producer;
+		out->slot[out->nr_slots].buf = buf;
+		out->slot[out->nr_slots].order = order;
+		out->nr_slots++;
+	}
+	return 0;
+}
+
+static void handoff_add_extent(struct handoff_out *out, void *buf, u64 size)
+{
+	if (!size)
+		return;
+	out->extent[out->nr_extents].phys = virt_to_phys(buf);
+	out->extent[out->nr_extents].size = PAGE_ALIGN(size);
+	out->nr_extents++;
+}
+
+/**
+ * kimage_handoff_seal() - Write the image's handoff for the next kernel.
+ * @image: The image the reboot is about to start.
+ *
+ * Every producer writes its record, the table and the root get their
+ * checksums, and the architecture puts the root where the boot protocol
+ * passes it on.
+ *
+ * Context: The kexec reboot, one CPU, interrupts off, devices shut down.
+ */
+void kimage_handoff_seal(struct kimage *image)
+{
+	struct handoff_out *out = image->handoff;
+	struct handoff_root_info info = {};
+	unsigned int i, nr = 0;
+
+	if (!out)
+		return;
+	out->nr_extents = 0;
+	for (i = 0; i < out->nr_slots; i++) {
+		struct handoff_producer *producer = out->slot[i].producer;
+		size_t room = PAGE_SIZE << out->slot[i].order;
+		void *buf = out->slot[i].buf;
+		size_t size;
+
+		size = min(producer->fill(buf, room), room);
+		if (handoff_fill_record(&out->table[nr], producer->name,
+					producer->version, buf, size,
+					virt_to_phys(buf)))
+			continue;
+		handoff_add_extent(out, buf, size);
+		nr++;
+	}
+	handoff_add_extent(out, out->table, nr * sizeof(*out->table));
+
+	info.generation = handoff_generation() + 1;
+	info.nr_records = nr;
+	info.table_crc = handoff_crc(out->table, nr * sizeof(*out->table));
+	info.table = virt_to_phys(out->table);
+	handoff_seal_root(&out->root, &info);
+	arch_kimage_handoff_seal(image);
+}
+
+/**
+ * kimage_handoff_free() - Free what an image's handoff set aside.
+ * @image: Image being destroyed.
+ *
+ * Context: Process context.
+ */
+void kimage_handoff_free(struct kimage *image)
+{
+	struct handoff_out *out = image->handoff;
+	unsigned int i;
+
+	if (!out)
+		return;
+	for (i = 0; i < out->nr_slots; i++)
+		free_pages((unsigned long)out->slot[i].buf, out->slot[i].order);
+	if (out->table)
+		free_page((unsigned long)out->table);
+	if (out->root_page)
+		__free_page(out->root_page);
+	kfree(out);
+	image->handoff = NULL;
+}
+
+/* ---------------------------------------------------------------- */
+/* Reading                                                           */
+/* ---------------------------------------------------------------- */
+
+#define HANDOFF_CLAIMED		1
+
+/*
+ * What the previous kernel left, as found at boot.  Written by
+ * handoff_read() before anything else can look; then [handoff_in_lock].
+ *   state: 0 checked and unclaimed, HANDOFF_CLAIMED, or the -errno of
+ *          the check that failed.
+ *   bytes: the record's bytes, mapped, until handoff_release().
+ */
+static DEFINE_MUTEX(handoff_in_lock);
+static struct {
+	u32 generation;
+	u32 nr;
+	u64 table;
+	struct handoff_record *records;		/* copies of the table */
+	int *state;
+	const void **bytes;
+	bool released;
+} handoff_in;
+
+struct kobject *handoff_kobj;
+
+/**
+ * handoff_generation() - How many handoffs led to this kernel.
+ *
+ * Context: Any context.
+ * Return: 0 for a kernel that received no handoff, else the previous
+ * kernel's count plus one.
+ */
+u32 handoff_generation(void)
+{
+	return handoff_in.generation;
+}
+
+static const char *handoff_errname(int err)
+{
+	switch (err) {
+	case -ENOMSG: return "no root";
+	case -EPROTONOSUPPORT: return "unknown format";
+	case -EMSGSIZE: return "bad root size";
+	case -EBADMSG: return "checksum mismatch";
+	case -E2BIG: return "too many entries";
+	case -EOVERFLOW: return "address out of range";
+	case -EINVAL: return "malformed";
+	default: return "unreadable";
+	}
+}
+
+static void __init handoff_read_records(void)
+{
+	u32 i;
+
+	for (i = 0; i < handoff_in.nr; i++) {
+		const struct handoff_record *rec = &handoff_in.records[i];
+		u64 size = le64_to_cpu(rec->size);
+		const void *bytes = NULL;
+		int ret;
+
+		ret = handoff_check_record(rec);
+		if (!ret && size) {
+			bytes = memremap(le64_to_cpu(rec->data), size,
+					 MEMREMAP_WB);
+			ret = bytes ? handoff_check_bytes(rec, bytes) : -EFAULT;
+		}
+		handoff_in.state[i] = ret;
+		handoff_in.bytes[i] = ret ? NULL : bytes;
+		if (ret)
+			pr_warn("record %u (%*pE, version %u) discarded: %s (%d)\n",
+				i, (int)strnlen(rec->name, HANDOFF_NAME_LEN),
+				rec->name, le32_to_cpu(rec->version),
+				handoff_errname(ret), ret);
+	}
+}
+
+static int __init handoff_read(void)
+{
+	struct handoff_root_info info;
+	const struct handoff_record *table;
+	const void *root;
+	u64 phys, size;
+	int ret;
+
+	ret = arch_handoff_find(&phys, &size);
+	if (ret == -ENOENT)
+		return 0;
+	if (!ret) {
+		/* A root's size is a u16: look no further. */
+		size = min_t(u64, size, U16_MAX);
+		root = memremap(phys, size, MEMREMAP_WB);
+		ret = root ? handoff_check_root(root, size, &info) : -EFAULT;
+	}
+	if (ret) {
+		pr_warn("the previous kernel's handoff is ignored: %s (%d)\n",
+			handoff_errname(ret), ret);
+		return 0;
+	}
+
+	table = NULL;
+	if (info.nr_records) {
+		table = memremap(info.table, info.nr_records * sizeof(*table),
+				 MEMREMAP_WB);
+		ret = table ? handoff_check_table(table, info.nr_records,
+						  info.table_crc) : -EFAULT;
+		if (ret) {
+			pr_warn("the previous kernel's records are ignored: %s (%d)\n",
+				handoff_errname(ret), ret);
+			info.nr_records = 0;
+		}
+	}
+
+	handoff_in.records = kmemdup_array(table, info.nr_records,
+					   sizeof(*table), GFP_KERNEL);
+	handoff_in.state = kcalloc(info.nr_records, sizeof(int), GFP_KERNEL);
+	handoff_in.bytes = kcalloc(info.nr_records, sizeof(void *), GFP_KERNEL);
+	if (info.nr_records && (!handoff_in.records || !handoff_in.state ||
+				!handoff_in.bytes)) {
+		pr_warn("no memory to read the previous kernel's records\n");
+		info.nr_records = 0;
+	}
+	handoff_in.generation = info.generation;
+	handoff_in.nr = info.nr_records;
+	handoff_in.table = info.table;
+	handoff_read_records();
+	pr_info("generation %u: %u records from the previous kernel\n",
+		handoff_in.generation, handoff_in.nr);
+	return 0;
+}
+
+/**
+ * handoff_claim() - Take a record the previous kernel left.
+ * @name: Its name.
+ * @version: The version the caller reads.
+ * @size: Set to the number of bytes.
+ *
+ * The first checked, unclaimed record of that name and version is marked
+ * claimed.  Its bytes stay mapped until late_initcall_sync, when all
+ * handed-over memory is freed: copy what is to be kept.
+ *
+ * Context: Process context, during boot.
+ * Return: The record's bytes, or NULL when there is no such record, or
+ * when it was claimed already.
+ */
+const void *handoff_claim(const char *name, u32 version, u64 *size)
+{
+	const struct handoff_record *rec = NULL;
+
+	guard(mutex)(&handoff_in_lock);
+	if (handoff_in.released)
+		return NULL;
+	while ((rec = handoff_next_record(handoff_in.records, handoff_in.nr,
+					  name, rec))) {
+		unsigned int i = rec - handoff_in.records;
+
+		if (handoff_in.state[i] || le32_to_cpu(rec->version) != version)
+			continue;
+		handoff_in.state[i] = HANDOFF_CLAIMED;
+		*size = le64_to_cpu(rec->size);
+		return handoff_in.bytes[i] ?: ZERO_SIZE_PTR;
+	}
+	return NULL;
+}
+
+/*
+ * Give back handed-over pages.  Only pages still reserved are freed: the
+ * boot protocol reserved them, and a record that names memory twice, or
+ * memory that is not RAM, cannot make us free anything else.  The
+ * kernel's own image is never touched.
+ */
+static unsigned long __init handoff_free_extent(u64 phys, u64 size)
+{
+	unsigned long pfn, end, freed = 0;
+
+	if (!PAGE_ALIGNED(phys) || !size ||
+	    (phys < __pa_symbol(_end) && __pa_symbol(_text) < phys + size))
+		return 0;
+	end = PHYS_PFN(phys + PAGE_ALIGN(size));
+	for (pfn = PHYS_PFN(phys); pfn < end; pfn++) {
+		struct page *page;
+
+		if (!pfn_valid(pfn))
+			continue;
+		page = pfn_to_page(pfn);
+		if (!PageReserved(page))
+			continue;
+		free_reserved_page(page);
+		freed++;
+	}
+	return freed;
+}
+
+static int __init handoff_release(void)
+{
+	unsigned long freed = 0;
+	u32 i;
+
+	guard(mutex)(&handoff_in_lock);
+	handoff_in.released = true;
+	for (i = 0; i < handoff_in.nr; i++) {
+		const struct handoff_record *rec = &handoff_in.records[i];
+
+		if (!handoff_in.state[i])
+			pr_info("record %s version %u was not claimed: this kernel has no reader for it\n",
+				rec->name, le32_to_cpu(rec->version));
+		handoff_in.bytes[i] = NULL;
+		/* A record whose own fields are bad names no memory we trust. */
+		if (handoff_check_record(rec))
+			continue;
+		freed += handoff_free_extent(le64_to_cpu(rec->data),
+					     le64_to_cpu(rec->size));
+	}
+	if (handoff_in.nr)
+		freed += handoff_free_extent(handoff_in.table, handoff_in.nr *
+					     sizeof(struct handoff_record));
+	if (freed)
+		pr_info("freed %lu KiB of handed-over memory\n",
+			freed << (PAGE_SHIFT - 10));
+	return 0;
+}
+late_initcall_sync(handoff_release);
+
+/* /sys/kernel/handoff/: what this kernel received. */
+static ssize_t generation_show(struct kobject *kobj,
+			       struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", handoff_generation());
+}
+
+static struct kobj_attribute generation_attr = __ATTR_RO(generation);
+
+static ssize_t records_show(struct kobject *kobj, struct kobj_attribute *attr,
+			    char *buf)
+{
+	ssize_t len = 0;
+	u32 i;
+
+	guard(mutex)(&handoff_in_lock);
+	for (i = 0; i < handoff_in.nr; i++) {
+		const struct handoff_record *rec = &handoff_in.records[i];
+		int state = handoff_in.state[i];
+
+		len += sysfs_emit_at(buf, len, "%*pE %u %llu ",
+				     (int)strnlen(rec->name, HANDOFF_NAME_LEN),
+				     rec->name, le32_to_cpu(rec->version),
+				     le64_to_cpu(rec->size));
+		if (state == HANDOFF_CLAIMED)
+			len += sysfs_emit_at(buf, len, "claimed\n");
+		else if (!state)
+			len += sysfs_emit_at(buf, len, "unclaimed\n");
+		else
+			len += sysfs_emit_at(buf, len, "discarded %d\n", state);
+	}
+	return len;
+}
+
+static struct kobj_attribute records_attr = __ATTR_RO(records);
+
+static struct attribute *handoff_attrs[] = {
+	&generation_attr.attr,
+	&records_attr.attr,
+	NULL
+};
+
+static const struct attribute_group handoff_attr_group = {
+	.attrs = handoff_attrs,
+};
+
+static int __init handoff_init(void)
+{
+	handoff_read();
+	handoff_kobj = kobject_create_and_add("handoff", kernel_kobj);
+	if (!handoff_kobj || sysfs_create_group(handoff_kobj, &handoff_attr_group))
+		pr_warn("cannot create /sys/kernel/handoff\n");
+	return 0;
+}
+postcore_initcall(handoff_init);
 
 #ifdef CONFIG_KEXEC_HANDOFF_KUNIT_TEST
 #include "kexec_handoff_test.c"

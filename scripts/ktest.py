@@ -563,6 +563,10 @@ SCENARIOS = [
     # IMA's measurement list, written into its segment at exec: the new
     # kernel must find the old entries, and the purgatory the segment's
     # new digest, whether the segment sits in place or moves at exec.
+    # The kexec handoff: the previous kernel's log, across kexec -s hops
+    # and not across a kexec -l one.
+    Scenario('handoff-log', plan=('s', 's', 'l', 's'), extra='handoff.log_size=16384',
+             needs=('CONFIG_KEXEC_HANDOFF',)),
     Scenario('ima-kexec', plan=('s', 's'), needs=('CONFIG_IMA_KEXEC',)),
     Scenario('ima-kexec-moved', plan=('s', 's'), extra='kexec_file.claim=0',
              needs=('CONFIG_IMA_KEXEC',)),

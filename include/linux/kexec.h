@@ -131,6 +131,7 @@ struct kexec_move {
  *   [I] immutable once the image is installed in kexec_image
  */
 struct kexec_file;
+struct handoff_out;
 
 struct kimage {
 	unsigned long entry;				/* [I] physical entry point */
@@ -178,6 +179,10 @@ struct kimage {
 	struct kexec_file *file;
 	phys_addr_t digest_table;
 	unsigned int digest_stride;
+#endif
+#ifdef CONFIG_KEXEC_HANDOFF
+	/* [K] what the next kernel is handed; NULL for none (crash images) */
+	struct handoff_out *handoff;
 #endif
 #ifdef CONFIG_IMA_KEXEC
 	/*

@@ -8,7 +8,12 @@
 #define _LINUX_KEXEC_HANDOFF_H
 
 #include <linux/kexec_handoff_abi.h>
+#include <linux/list.h>
 #include <linux/types.h>
+
+struct kimage;
+struct kobject;
+struct page;
 
 /**
  * struct handoff_root_info - A root's fields, in CPU byte order.
@@ -38,5 +43,86 @@ int handoff_check_ranges(const void *bytes, u64 size, u64 *nr_ranges);
 const struct handoff_record *
 handoff_next_record(const struct handoff_record *table, u32 nr,
 		    const char *name, const struct handoff_record *prev);
+
+/**
+ * struct handoff_producer - A kernel record written at every kexec reboot.
+ * @name: Record name, see struct handoff_record.
+ * @version: Layout of the bytes @fill writes.
+ * @room: Called when an image is loaded: the most bytes @fill will write.
+ *	They are set aside then, so the reboot allocates nothing.
+ * @fill: Called at the reboot, on one CPU with interrupts off and devices
+ *	shut down: write the record into @buf, at most @room bytes, and
+ *	return how many.  Must not sleep, allocate or take locks that a
+ *	stopped CPU might hold.
+ * @list: On the list of producers.
+ */
+struct handoff_producer {
+	const char *name;
+	u32 version;
+	size_t (*room)(void);
+	size_t (*fill)(void *buf, size_t room);
+	struct list_head list;
+};
+
+/* Most records one image carries: what one page of setup_data can name. */
+#define HANDOFF_OUT_RECORDS	32
+
+/**
+ * struct handoff_extent - Physical memory the next kernel must keep.
+ * @phys: First byte, page aligned.
+ * @size: Bytes, a multiple of the page size.
+ */
+struct handoff_extent {
+	u64 phys;
+	u64 size;
+};
+
+/**
+ * struct handoff_out - The handoff a loaded image carries.
+ * @root_page: A page for the boot protocol, which puts @root there at the
+ *	reboot, with whatever it needs to name the extents.
+ * @root: The root, sealed at the reboot.
+ * @nr_extents: Entries of @extent in use, set at the reboot.
+ * @extent: The record table and every record's bytes, page aligned.
+ * @table: The record table.
+ * @table_order: Allocation order of @table.
+ * @nr_slots: Entries of @slot in use.
+ * @slot: One per producer: its buffer and allocation order.
+ *
+ * Everything is allocated when the image is loaded and freed with it.
+ */
+struct handoff_out {
+	struct page *root_page;
+	struct handoff_root root;
+	unsigned int nr_extents;
+	struct handoff_extent extent[HANDOFF_OUT_RECORDS + 1];
+	struct handoff_record *table;
+	unsigned int table_order;
+	unsigned int nr_slots;
+	struct {
+		struct handoff_producer *producer;
+		void *buf;
+		unsigned int order;
+	} slot[HANDOFF_OUT_RECORDS];
+};
+
+#ifdef CONFIG_KEXEC_HANDOFF
+extern struct kobject *handoff_kobj;
+
+int handoff_register_producer(struct handoff_producer *producer);
+const void *handoff_claim(const char *name, u32 version, u64 *size);
+u32 handoff_generation(void);
+
+int kimage_handoff_prepare(struct kimage *image);
+void kimage_handoff_seal(struct kimage *image);
+void kimage_handoff_free(struct kimage *image);
+
+/* The boot protocol's part, from the architecture. */
+int arch_handoff_find(u64 *phys, u64 *size);
+void arch_kimage_handoff_seal(struct kimage *image);
+#else
+static inline void kimage_handoff_seal(struct kimage *image) { }
+static inline void kimage_handoff_free(struct kimage *image) { }
+#endif
 
 #endif /* _LINUX_KEXEC_HANDOFF_H */

@@ -20,7 +20,8 @@
  *                (a fresh RNG seed; more of the memory map if the zero
  *                page cannot hold it all; on EFI machines the firmware's
  *                tables and this kernel's runtime memory map; where IMA's
- *                segment is)
+ *                segment is; last, a link to the handoff's root page,
+ *                which is not a segment, written at the reboot)
  *   purgatory    our verifying stub, entered first (<asm/kexec-purgatory.h>)
  *   core header  crash images only: the ELF core header of the old memory
  *
@@ -49,7 +50,9 @@
 #include <linux/crc32.h>
 #include <linux/elf.h>
 #include <linux/efi.h>
+#include <linux/io.h>
 #include <linux/kexec.h>
+#include <linux/kexec_handoff.h>
 #include <linux/log2.h>
 #include <linux/memblock.h>
 #include <linux/moduleparam.h>
@@ -464,9 +467,107 @@ static int bzimage64_fill_params(struct kexec_file *kf,
 					  lay->rng_offset, SETUP_RNG_SEED,
 					  BZ_RNG_SEED_BYTES);
 		get_random_bytes(sd->data, BZ_RNG_SEED_BYTES);
+		link = &sd->next;
 	}
+
+#ifdef CONFIG_KEXEC_HANDOFF
+	/* The chain goes on in the root page, filled in at the reboot. */
+	if (kf->image->handoff)
+		*link = page_to_phys(kf->image->handoff->root_page);
+#endif
 	return 0;
 }
+
+#ifdef CONFIG_KEXEC_HANDOFF
+/* ===================================================================
+ * The handoff in setup_data
+ * ===================================================================
+ *
+ * The root page holds a SETUP_HANDOFF node with the root, then one
+ * SETUP_INDIRECT node (inner type SETUP_HANDOFF) for each extent the
+ * handoff occupies.  Every kernel since the boot protocol had indirect
+ * nodes reserves what they name before it allocates, and its
+ * decompressor keeps off it, so no kernel, ours or not, overwrites the
+ * handoff before it could read it.  Kernels that do not know the type
+ * ignore the root; its extents stay reserved in them.
+ */
+#define BZ_HANDOFF_ROOT_NODE	(sizeof(struct setup_data) + sizeof(struct handoff_root))
+#define BZ_HANDOFF_EXTENT_NODE	(sizeof(struct setup_data) + sizeof(struct setup_indirect))
+static_assert(BZ_HANDOFF_ROOT_NODE % 8 == 0 && BZ_HANDOFF_EXTENT_NODE % 8 == 0);
+static_assert(BZ_HANDOFF_ROOT_NODE + BZ_HANDOFF_EXTENT_NODE *
+	      ARRAY_SIZE(((struct handoff_out *)NULL)->extent) <= PAGE_SIZE);
+
+/**
+ * arch_kimage_handoff_seal() - Write the root page for the next kernel.
+ * @image: Image whose handoff kimage_handoff_seal() just sealed.
+ *
+ * Context: The kexec reboot, one CPU, interrupts off.
+ */
+void arch_kimage_handoff_seal(struct kimage *image)
+{
+	const struct handoff_out *out = image->handoff;
+	phys_addr_t base = page_to_phys(out->root_page);
+	void *page = page_address(out->root_page);
+	struct setup_data *sd = page;
+	size_t offset = BZ_HANDOFF_ROOT_NODE;
+	unsigned int i;
+
+	sd->next = 0;
+	sd->type = SETUP_HANDOFF;
+	sd->len = sizeof(out->root);
+	memcpy(sd->data, &out->root, sizeof(out->root));
+
+	for (i = 0; i < out->nr_extents; i++) {
+		struct setup_data *node = page + offset;
+		struct setup_indirect *ind = (void *)node->data;
+
+		sd->next = base + offset;
+		node->next = 0;
+		node->type = SETUP_INDIRECT;
+		node->len = sizeof(*ind);
+		ind->type = SETUP_HANDOFF;
+		ind->reserved = 0;
+		ind->len = out->extent[i].size;
+		ind->addr = out->extent[i].phys;
+		sd = node;
+		offset += BZ_HANDOFF_EXTENT_NODE;
+	}
+}
+
+/**
+ * arch_handoff_find() - Find the root the previous kernel left.
+ * @phys: Set to the physical address of the root.
+ * @size: Set to the bytes the boot protocol gives it.
+ *
+ * Context: Process context, at boot.
+ * Return: 0, -ENOENT when there is none, -ENOMEM when setup_data cannot
+ * be mapped.
+ */
+int __init arch_handoff_find(u64 *phys, u64 *size)
+{
+	u64 pa = boot_params.hdr.setup_data;
+	unsigned int nodes;
+
+	/* A chain that loops is damaged; no real one is this long. */
+	for (nodes = 0; pa && nodes < 4096; nodes++) {
+		struct setup_data *sd = memremap(pa, sizeof(*sd), MEMREMAP_WB);
+		u64 next;
+
+		if (!sd)
+			return -ENOMEM;
+		next = sd->next;
+		if (sd->type == SETUP_HANDOFF) {
+			*phys = pa + sizeof(*sd);
+			*size = sd->len;
+			memunmap(sd);
+			return 0;
+		}
+		memunmap(sd);
+		pa = next;
+	}
+	return -ENOENT;
+}
+#endif /* CONFIG_KEXEC_HANDOFF */
 
 /* ===================================================================
  * Unpacking at load time
@@ -1159,6 +1260,15 @@ int arch_kexec_file_load(struct kexec_file *kf)
 			    &lay.purgatory_mem);
 	if (ret)
 		return ret;
+
+#ifdef CONFIG_KEXEC_HANDOFF
+	/* Last, so that the handoff's pages keep off every segment. */
+	if (!bzimage64_crash(kf)) {
+		ret = kimage_handoff_prepare(kf->image);
+		if (ret)
+			return ret;
+	}
+#endif
 
 	ret = bzimage64_fill_params(kf, &lay, params);
 	if (ret)

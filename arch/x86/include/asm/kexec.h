@@ -53,6 +53,15 @@ struct kimage_arch {
 	struct page *control_page;
 };
 
+/*
+ * setup_data type of the kexec handoff's root (<linux/kexec_handoff_abi.h>),
+ * and the inner type of the SETUP_INDIRECT nodes that name the memory the
+ * handoff occupies, so that the decompressor and early memblock keep off
+ * it.  Outside the boot protocol's numbered types, which any kernel may
+ * one day define: "HO" in its middle bytes.
+ */
+#define SETUP_HANDOFF			0x00484f00
+
 int machine_kexec_supported(void);
 #define machine_kexec_supported machine_kexec_supported
 
