@@ -35,10 +35,6 @@
 #ifndef _LINUX_KEXEC_HANDOFF_ABI_H
 #define _LINUX_KEXEC_HANDOFF_ABI_H
 
-#include <linux/build_bug.h>
-#include <linux/stddef.h>
-#include <linux/types.h>
-
 /* "HNDF" read as a little-endian u32. */
 #define HANDOFF_MAGIC		0x46444e48
 /* The layout of the root and of records below; a reader knows one. */
@@ -52,6 +48,20 @@
 #define HANDOFF_RANGES_NAME	"handoff.ranges"
 #define HANDOFF_SPANS_NAME	"handoff.spans"
 #define HANDOFF_RANGES_VERSION	1
+
+/*
+ * A kernel says which formats it reads in its image, where the loader can
+ * see it without unpacking anything; on x86, in the bzImage's kernel_info
+ * (arch/x86/boot/compressed/kernel_info.S): a variable-length chunk with
+ * the magic "HNDF", its size, then the lowest and the highest format it
+ * reads (le16 each).  A kernel that says nothing is handed nothing.
+ */
+#define HANDOFF_DECLARE_MAGIC	"HNDF"
+
+#ifndef __ASSEMBLY__
+#include <linux/build_bug.h>
+#include <linux/stddef.h>
+#include <linux/types.h>
 
 /**
  * struct handoff_root - Where the handoff starts.
@@ -110,5 +120,6 @@ static_assert(sizeof(struct handoff_record) == 64);
 static_assert(offsetof(struct handoff_record, version) == 40);
 static_assert(offsetof(struct handoff_record, data) == 56);
 static_assert(sizeof(struct handoff_range) == 16);
+#endif /* __ASSEMBLY__ */
 
 #endif /* _LINUX_KEXEC_HANDOFF_ABI_H */

@@ -86,6 +86,9 @@
 #define BZ_MIN_VERSION		0x020c		/* the first with xloadflags */
 #define BZ_ENTRY64		0x200		/* 64-bit entry, from the payload */
 #define BZ_LOADER_KEXEC		0xd0		/* type_of_loader: kexec, v0 */
+#define BZ_KERNEL_INFO_VERSION	0x020f		/* the first with kernel_info */
+/* kernel_info: "LToP", the offset of the chunks, the size of it all, ... */
+#define BZ_KERNEL_INFO_FIXED	12
 
 /* Keep low memory to firmware and the old conventions. */
 #define BZ_MIN_PAYLOAD		SZ_16M
@@ -162,7 +165,56 @@ int bzimage64_parse(const void *buf, size_t len, bool la57, struct bzimage64 *bz
 	bz->xloadflags = hdr.xloadflags;
 	bz->packed_offset = hdr.payload_offset;
 	bz->packed_size = hdr.payload_length;
+	bz->kernel_info = hdr.version >= BZ_KERNEL_INFO_VERSION ?
+			  hdr.kernel_info_offset : 0;
 	return 0;
+}
+
+/**
+ * bzimage64_reads_handoff() - does the kernel read our handoff format?
+ * @buf: the file, checked by bzimage64_parse()
+ * @len: its size
+ * @bz:  what bzimage64_parse() found
+ *
+ * Looks for the "HNDF" chunk of the kernel_info (see
+ * <linux/kexec_handoff_abi.h>) and checks that its range of formats has
+ * ours.  Every offset and size comes from the file and is checked before
+ * it is used; anything malformed declares nothing.
+ *
+ * Context: any; no side effects.
+ * Return: true if the kernel reads %HANDOFF_FORMAT.
+ */
+bool bzimage64_reads_handoff(const void *buf, size_t len, const struct bzimage64 *bz)
+{
+	const u8 *ki;
+	u32 start, off, total, size;
+
+	if (!bz->kernel_info ||
+	    check_add_overflow(bz->setup_size, bz->kernel_info, &start) ||
+	    start > len || len - start < BZ_KERNEL_INFO_FIXED)
+		return false;
+	ki = (const u8 *)buf + start;
+	if (memcmp(ki, "LToP", 4))
+		return false;
+	off = get_unaligned_le32(ki + 4);
+	total = get_unaligned_le32(ki + 8);
+	if (total > len - start || off > total)
+		return false;
+
+	/* Chunks: a magic, a size that counts the magic and itself, data. */
+	for (; total - off >= 8; off += size) {
+		const u8 *chunk = ki + off;
+
+		size = get_unaligned_le32(chunk + 4);
+		if (size < 8 || size > total - off)
+			return false;
+		if (memcmp(chunk, HANDOFF_DECLARE_MAGIC, 4))
+			continue;
+		return size >= 12 &&
+		       get_unaligned_le16(chunk + 8) <= HANDOFF_FORMAT &&
+		       get_unaligned_le16(chunk + 10) >= HANDOFF_FORMAT;
+	}
+	return false;
 }
 
 static bool bzimage64_la57(void)
@@ -1262,11 +1314,20 @@ int arch_kexec_file_load(struct kexec_file *kf)
 		return ret;
 
 #ifdef CONFIG_KEXEC_HANDOFF
-	/* Last, so that the handoff's pages keep off every segment. */
-	if (!bzimage64_crash(kf)) {
+	/*
+	 * Last, so that the handoff's pages keep off every segment; and only
+	 * to a kernel that reads it.  The crash path carries none.
+	 */
+	if (!bzimage64_crash(kf) &&
+	    bzimage64_reads_handoff(kf->kernel, kf->kernel_size, &lay.bz)) {
 		ret = kimage_handoff_prepare(kf->image);
 		if (ret)
 			return ret;
+		kexec_file_debug(kf, "bzImage: reads handoff format %u: handing it over\n",
+				 HANDOFF_FORMAT);
+	} else if (!bzimage64_crash(kf)) {
+		kexec_file_debug(kf, "bzImage: does not read handoff format %u: handing nothing over\n",
+				 HANDOFF_FORMAT);
 	}
 #endif
 

@@ -167,6 +167,178 @@ static void bzimage64_parse_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 0x1000000, bz.pref_address);
 }
 
+#ifdef CONFIG_KEXEC_HANDOFF
+/*
+ * The handoff declaration in kernel_info: a "LToP" header at K_AT in the
+ * payload, then two chunks, another loader's and ours.
+ */
+#define K_AT		0x100
+#define K_CHUNKS	16
+#define K_OURS		(K_CHUNKS + 12)
+#define K_TOTAL		(K_OURS + 12)
+
+struct k_case {
+	const char *name;
+	void (*damage)(struct bzimage64 *bz, u8 *ki);
+	bool expect;
+};
+
+static void k_nothing(struct bzimage64 *bz, u8 *ki) { }
+
+static void k_no_offset(struct bzimage64 *bz, u8 *ki)
+{
+	bz->kernel_info = 0;
+}
+
+static void k_offset_past_file(struct bzimage64 *bz, u8 *ki)
+{
+	bz->kernel_info = T_PAYLOAD - 8;
+}
+
+static void k_offset_wraps(struct bzimage64 *bz, u8 *ki)
+{
+	bz->kernel_info = U32_MAX - T_SETUP_SIZE + 16;
+}
+
+static void k_magic(struct bzimage64 *bz, u8 *ki)
+{
+	ki[0] = 'X';
+}
+
+static void k_total_past_file(struct bzimage64 *bz, u8 *ki)
+{
+	put_unaligned_le32(T_PAYLOAD, ki + 8);
+}
+
+static void k_chunks_past_total(struct bzimage64 *bz, u8 *ki)
+{
+	put_unaligned_le32(K_TOTAL + 4, ki + 4);
+}
+
+static void k_chunk_size_zero(struct bzimage64 *bz, u8 *ki)
+{
+	put_unaligned_le32(0, ki + K_CHUNKS + 4);
+}
+
+static void k_chunk_past_total(struct bzimage64 *bz, u8 *ki)
+{
+	put_unaligned_le32(K_TOTAL, ki + K_CHUNKS + 4);
+}
+
+static void k_ours_short(struct bzimage64 *bz, u8 *ki)
+{
+	put_unaligned_le32(8, ki + K_OURS + 4);
+	put_unaligned_le32(K_OURS + 8, ki + 8);
+}
+
+static void k_ours_cut_off(struct bzimage64 *bz, u8 *ki)
+{
+	put_unaligned_le32(K_TOTAL - 1, ki + 8);
+}
+
+static void k_later_formats(struct bzimage64 *bz, u8 *ki)
+{
+	put_unaligned_le16(HANDOFF_FORMAT + 1, ki + K_OURS + 8);
+	put_unaligned_le16(HANDOFF_FORMAT + 2, ki + K_OURS + 10);
+}
+
+static void k_earlier_formats(struct bzimage64 *bz, u8 *ki)
+{
+	put_unaligned_le16(0, ki + K_OURS + 8);
+	put_unaligned_le16(HANDOFF_FORMAT - 1, ki + K_OURS + 10);
+}
+
+static void k_wide_range(struct bzimage64 *bz, u8 *ki)
+{
+	put_unaligned_le16(0, ki + K_OURS + 8);
+	put_unaligned_le16(U16_MAX, ki + K_OURS + 10);
+}
+
+static void k_other_magic(struct bzimage64 *bz, u8 *ki)
+{
+	memcpy(ki + K_OURS, "WXYZ", 4);
+}
+
+static const struct k_case k_cases[] = {
+	{ "declares our format", k_nothing, true },
+	{ "no kernel_info", k_no_offset, false },
+	{ "kernel_info past the file", k_offset_past_file, false },
+	{ "kernel_info offset wraps", k_offset_wraps, false },
+	{ "bad LToP magic", k_magic, false },
+	{ "size past the file", k_total_past_file, false },
+	{ "chunks start past the end", k_chunks_past_total, false },
+	{ "chunk of size zero", k_chunk_size_zero, false },
+	{ "chunk past the end", k_chunk_past_total, false },
+	{ "our chunk too short", k_ours_short, false },
+	{ "our chunk cut off", k_ours_cut_off, false },
+	{ "only later formats", k_later_formats, false },
+	{ "only earlier formats", k_earlier_formats, false },
+	{ "every format", k_wide_range, true },
+	{ "no chunk of ours", k_other_magic, false },
+};
+
+static void k_case_desc(const struct k_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(k, k_cases, k_case_desc);
+
+static void bzimage64_handoff_declared_test(struct kunit *test)
+{
+	const struct k_case *c = test->param_value;
+	struct bzimage64 bz = {
+		.setup_size = T_SETUP_SIZE,
+		.kernel_info = K_AT,
+	};
+	u8 *file, *ki;
+
+	file = kunit_kzalloc(test, T_FILE_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, file);
+	ki = file + T_SETUP_SIZE + K_AT;
+	memcpy(ki, "LToP", 4);
+	put_unaligned_le32(K_CHUNKS, ki + 4);
+	put_unaligned_le32(K_TOTAL, ki + 8);
+	put_unaligned_le32(SETUP_TYPE_MAX, ki + 12);
+	memcpy(ki + K_CHUNKS, "ABCD", 4);
+	put_unaligned_le32(12, ki + K_CHUNKS + 4);
+	memcpy(ki + K_OURS, HANDOFF_DECLARE_MAGIC, 4);
+	put_unaligned_le32(12, ki + K_OURS + 4);
+	put_unaligned_le16(HANDOFF_FORMAT, ki + K_OURS + 8);
+	put_unaligned_le16(HANDOFF_FORMAT, ki + K_OURS + 10);
+	c->damage(&bz, ki);
+
+	KUNIT_EXPECT_EQ(test, c->expect,
+			bzimage64_reads_handoff(file, T_FILE_SIZE, &bz));
+}
+
+/* The parser takes kernel_info_offset only from protocol 2.15 on. */
+static void bzimage64_kernel_info_version_test(struct kunit *test)
+{
+	struct setup_header hdr = {
+		.setup_sects = T_SETUP_SECTS, .syssize = T_PAYLOAD / 16,
+		.boot_flag = BZ_BOOT_FLAG, .header = BZ_MAGIC,
+		.version = 0x020f, .loadflags = LOADED_HIGH,
+		.kernel_alignment = 0x200000, .relocatable_kernel = 1,
+		.xloadflags = XLF_KERNEL_64 | XLF_CAN_BE_LOADED_ABOVE_4G,
+		.init_size = 0x800000, .kernel_info_offset = K_AT,
+	};
+	struct bzimage64 bz = {};
+	u8 *file;
+
+	file = kunit_kzalloc(test, T_FILE_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, file);
+	memcpy(file + BZ_HDR_OFFSET, &hdr, sizeof(hdr));
+	KUNIT_ASSERT_EQ(test, 0, bzimage64_parse(file, T_FILE_SIZE, false, &bz));
+	KUNIT_EXPECT_EQ(test, K_AT, bz.kernel_info);
+
+	hdr.version = 0x020e;
+	memcpy(file + BZ_HDR_OFFSET, &hdr, sizeof(hdr));
+	KUNIT_ASSERT_EQ(test, 0, bzimage64_parse(file, T_FILE_SIZE, false, &bz));
+	KUNIT_EXPECT_EQ(test, 0, bz.kernel_info);
+}
+#endif
+
 #ifdef CONFIG_KEXEC_BZIMAGE_UNPACK
 /*
  * Unpacking: a made-up inflated payload, an ELF file with one PT_LOAD
@@ -481,6 +653,10 @@ static void bzimage64_inflate_test(struct kunit *test)
 
 static struct kunit_case bzimage64_cases[] = {
 	KUNIT_CASE_PARAM(bzimage64_parse_test, bz_gen_params),
+#ifdef CONFIG_KEXEC_HANDOFF
+	KUNIT_CASE_PARAM(bzimage64_handoff_declared_test, k_gen_params),
+	KUNIT_CASE(bzimage64_kernel_info_version_test),
+#endif
 #ifdef CONFIG_KEXEC_BZIMAGE_UNPACK
 	KUNIT_CASE_PARAM(bzimage64_unpack_test, u_gen_params),
 	KUNIT_CASE(bzimage64_gunzip_test),

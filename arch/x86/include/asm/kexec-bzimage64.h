@@ -16,6 +16,7 @@
  * @xloadflags:       XLF_* the kernel declares
  * @packed_offset:    where the compressed kernel starts in the payload
  * @packed_size:      its bytes, the uncompressed size (le32) last
+ * @kernel_info:      offset of the kernel_info from the payload, 0 for none
  */
 struct bzimage64 {
 	u32 setup_size;
@@ -28,6 +29,7 @@ struct bzimage64 {
 	u16 xloadflags;
 	u32 packed_offset;
 	u32 packed_size;
+	u32 kernel_info;
 };
 
 /**
@@ -58,6 +60,7 @@ void bzimage64_relocate(const struct bzimage64_kernel *k,
 			const struct bzimage64 *bz, u64 delta);
 
 int bzimage64_parse(const void *buf, size_t len, bool la57, struct bzimage64 *bz);
+bool bzimage64_reads_handoff(const void *buf, size_t len, const struct bzimage64 *bz);
 
 #ifdef CONFIG_CRASH_DUMP
 struct boot_e820_entry;
