@@ -520,6 +520,7 @@ void kimage_handoff_seal(struct kimage *image)
 	info.table_crc = handoff_crc(out->table, nr * sizeof(*out->table));
 	info.table = virt_to_phys(out->table);
 	handoff_seal_root(&out->root, &info);
+	handoff_test_corrupt(out);
 	arch_kimage_handoff_seal(image);
 }
 

@@ -567,6 +567,9 @@ SCENARIOS = [
     # and not across a kexec -l one.
     Scenario('handoff-log', plan=('s', 's', 'l', 's'), extra='handoff.log_size=16384',
              needs=('CONFIG_KEXEC_HANDOFF',)),
+    # A record damaged after the seal is discarded, the others restored.
+    Scenario('handoff-corrupt', plan=('s', 's'), extra='handoff_test.corrupt=test.second',
+             needs=('CONFIG_KEXEC_HANDOFF_CORRUPT_TEST',)),
     Scenario('ima-kexec', plan=('s', 's'), needs=('CONFIG_IMA_KEXEC',)),
     Scenario('ima-kexec-moved', plan=('s', 's'), extra='kexec_file.claim=0',
              needs=('CONFIG_IMA_KEXEC',)),

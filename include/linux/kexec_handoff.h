@@ -117,6 +117,12 @@ int kimage_handoff_prepare(struct kimage *image);
 void kimage_handoff_seal(struct kimage *image);
 void kimage_handoff_free(struct kimage *image);
 
+#ifdef CONFIG_KEXEC_HANDOFF_CORRUPT_TEST
+void handoff_test_corrupt(struct handoff_out *out);
+#else
+static inline void handoff_test_corrupt(struct handoff_out *out) { }
+#endif
+
 /* The boot protocol's part, from the architecture. */
 int arch_handoff_find(u64 *phys, u64 *size);
 void arch_kimage_handoff_seal(struct kimage *image);

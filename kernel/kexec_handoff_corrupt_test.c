@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Test records for the kexec handoff, and a knob to damage one of them.
+ *
+ * Every handoff of a kernel built with CONFIG_KEXEC_HANDOFF_CORRUPT_TEST
+ * carries three more records: "test.first" and "test.second", version 1,
+ * whose bytes are a pattern that depends on the generation they were
+ * written for, and "test.future", version 2, which no kernel reads.  The
+ * kernel that receives them claims the first two, checks their bytes and
+ * says so in its log ("handoff test: test.first restored"); test.future
+ * stays unclaimed.
+ *
+ * handoff_test.corrupt=NAME (also in /sys/module/handoff_test/parameters)
+ * flips one byte of record NAME after the reboot has sealed the handoff,
+ * so the next kernel must discard that record alone.
+ */
+
+#define pr_fmt(fmt)	"handoff test: " fmt
+
+#include <linux/init.h>
+#include <linux/io.h>
+#include <linux/kexec_handoff.h>
+#include <linux/mm.h>
+#include <linux/moduleparam.h>
+#include <linux/string.h>
+
+#undef MODULE_PARAM_PREFIX
+#define MODULE_PARAM_PREFIX	"handoff_test."
+
+#define TEST_BYTES	PAGE_SIZE
+
+static char corrupt[HANDOFF_NAME_LEN];
+module_param_string(corrupt, corrupt, sizeof(corrupt), 0644);
+MODULE_PARM_DESC(corrupt, "Name of a handoff record to damage after the reboot sealed it");
+
+static u8 test_pattern(const char *name, u32 generation, size_t i)
+{
+	return (i * 7 + generation * 13 + name[5]) & 0xff;
+}
+
+static size_t test_room(void)
+{
+	return TEST_BYTES;
+}
+
+static size_t test_fill(const char *name, void *buf)
+{
+	u32 generation = handoff_generation() + 1;
+	u8 *bytes = buf;
+	size_t i;
+
+	for (i = 0; i < TEST_BYTES; i++)
+		bytes[i] = test_pattern(name, generation, i);
+	return TEST_BYTES;
+}
+
+static size_t test_fill_first(void *buf, size_t room)
+{
+	return test_fill("test.first", buf);
+}
+
+static size_t test_fill_second(void *buf, size_t room)
+{
+	return test_fill("test.second", buf);
+}
+
+static size_t test_fill_future(void *buf, size_t room)
+{
+	return test_fill("test.future", buf);
+}
+
+static struct handoff_producer test_producers[] = {
+	{ .name = "test.first", .version = 1, .room = test_room,
+	  .fill = test_fill_first },
+	{ .name = "test.second", .version = 1, .room = test_room,
+	  .fill = test_fill_second },
+	{ .name = "test.future", .version = 2, .room = test_room,
+	  .fill = test_fill_future },
+};
+
+/**
+ * handoff_test_corrupt() - Damage the record the knob names.
+ * @out: A handoff just sealed.
+ *
+ * Context: The kexec reboot, one CPU, interrupts off.
+ */
+void handoff_test_corrupt(struct handoff_out *out)
+{
+	u32 i, nr = le32_to_cpu(out->root.nr_records);
+
+	if (!corrupt[0])
+		return;
+	for (i = 0; i < nr; i++) {
+		const struct handoff_record *rec = &out->table[i];
+
+		if (strncmp(rec->name, corrupt, HANDOFF_NAME_LEN) || !rec->size)
+			continue;
+		*(u8 *)phys_to_virt(le64_to_cpu(rec->data)) ^= 0x5a;
+	}
+}
+
+static void __init test_claim(const char *name)
+{
+	u32 generation = handoff_generation();
+	const u8 *bytes;
+	u64 size, i;
+
+	bytes = handoff_claim(name, 1, &size);
+	if (!bytes) {
+		pr_info("%s not received\n", name);
+		return;
+	}
+	for (i = 0; i < size; i++)
+		if (bytes[i] != test_pattern(name, generation, i))
+			break;
+	if (size == TEST_BYTES && i == size)
+		pr_info("%s restored\n", name);
+	else
+		pr_err("%s has the wrong bytes (%llu of %llu match)\n", name, i,
+		       size);
+}
+
+static int __init handoff_test_init(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(test_producers); i++)
+		if (handoff_register_producer(&test_producers[i]))
+			pr_warn("cannot register %s\n", test_producers[i].name);
+	if (handoff_generation()) {
+		test_claim("test.first");
+		test_claim("test.second");
+	}
+	return 0;
+}
+late_initcall(handoff_test_init);
