@@ -303,17 +303,32 @@ static bool kimage_in_reservation(const struct kimage *image)
 	return IS_ENABLED(CONFIG_CRASH_DUMP) && image->type == KEXEC_TYPE_CRASH;
 }
 
-static bool kimage_is_destination(const struct kimage *image, phys_addr_t addr)
+/**
+ * kimage_meets_destination() - does a range meet a segment's destination?
+ * @image: the image
+ * @start: first byte of the range
+ * @size:  its bytes, not zero
+ *
+ * Context: any.
+ * Return: true if [@start, @start + @size) overlaps the destination of a
+ * segment of @image.
+ */
+bool kimage_meets_destination(const struct kimage *image, u64 start, u64 size)
 {
 	unsigned long i;
 
 	for (i = 0; i < image->nr_segments; i++) {
 		const struct kexec_segment *s = &image->segment[i];
 
-		if (addr >= s->mem && addr - s->mem < s->memsz)
+		if (start < s->mem + s->memsz && s->mem < start + size)
 			return true;
 	}
 	return false;
+}
+
+static bool kimage_is_destination(const struct kimage *image, phys_addr_t addr)
+{
+	return kimage_meets_destination(image, addr, 1);
 }
 
 #ifdef CONFIG_CRASH_DUMP

@@ -392,20 +392,6 @@ static int kexec_file_place_crash(struct kexec_file *kf, const void *buf,
 #endif
 }
 
-/* Does [start, start + size) meet the destination of a segment of @image? */
-static bool kexec_file_overlaps(const struct kimage *image, u64 start, u64 size)
-{
-	unsigned long i;
-
-	for (i = 0; i < image->nr_segments; i++) {
-		const struct kexec_segment *s = &image->segment[i];
-
-		if (start < s->mem + s->memsz && s->mem < start + size)
-			return true;
-	}
-	return false;
-}
-
 /**
  * kexec_file_add_segment() - place a segment and add it to the image
  * @kf:    the request
@@ -451,7 +437,7 @@ int kexec_file_add_segment(struct kexec_file *kf, const void *buf,
 	 * an earlier segment that could not be claimed will be moved at
 	 * exec time: then it would be overwritten.  Place it like the rest.
 	 */
-	if (!ret && kexec_file_overlaps(image, where, place.size)) {
+	if (!ret && kimage_meets_destination(image, where, place.size)) {
 		kimage_release_range(where, place.size);
 		ret = -ENOSPC;
 	}

@@ -65,6 +65,8 @@
 
 #include <asm/sections.h>
 
+#include "kexec_internal.h"
+
 /* Page frames beyond any physical address a 64-bit machine decodes. */
 #define HANDOFF_PFN_LIMIT	(1ULL << (64 - 12))
 
@@ -369,20 +371,6 @@ int handoff_register_producer(struct handoff_producer *producer)
 	return 0;
 }
 
-static bool handoff_hits_image(const struct kimage *image, phys_addr_t start,
-			       size_t size)
-{
-	unsigned long i;
-
-	for (i = 0; i < image->nr_segments; i++) {
-		const struct kexec_segment *seg = &image->segment[i];
-
-		if (start < seg->mem + seg->memsz && seg->mem < start + size)
-			return true;
-	}
-	return false;
-}
-
 /*
  * Zeroed pages for the handoff, outside every destination of @image: the
  * trampoline writes there after the handoff is sealed.  Segments that
@@ -403,8 +391,8 @@ static void *handoff_alloc(const struct kimage *image, unsigned int order)
 		page = alloc_pages(GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN, order);
 		if (!page)
 			break;
-		if (!handoff_hits_image(image, page_to_phys(page),
-					PAGE_SIZE << order)) {
+		if (!kimage_meets_destination(image, page_to_phys(page),
+					      PAGE_SIZE << order)) {
 			buf = page_address(page);
 			break;
 		}

@@ -61,6 +61,7 @@ struct kimage *kimage_create(unsigned long entry, unsigned int type,
 int kimage_stage_segment(struct kimage *image, unsigned int index);
 int kimage_finish(struct kimage *image);
 void kimage_release_range(phys_addr_t start, size_t size);
+bool kimage_meets_destination(const struct kimage *image, u64 start, u64 size);
 void kimage_destroy(struct kimage *image);
 struct kimage *kexec_install(struct kimage **slot, struct kimage *image);
 
