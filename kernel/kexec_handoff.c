@@ -45,6 +45,7 @@
  *   -E2BIG            more records or ranges than any writer makes
  *   -EINVAL           a malformed name, record or range list
  *   -EOVERFLOW        an address or page frame range that wraps
+ *   -ERANGE           (reading) record bytes past the reserved memory
  */
 
 #define pr_fmt(fmt)	"handoff: " fmt
@@ -583,8 +584,25 @@ static const char *handoff_errname(int err)
 	case -E2BIG: return "too many entries";
 	case -EOVERFLOW: return "address out of range";
 	case -EINVAL: return "malformed";
+	case -ERANGE: return "outside the handed-over memory";
 	default: return "unreadable";
 	}
+}
+
+/*
+ * The boot protocol reserved every page the previous kernel handed over
+ * (on x86, through SETUP_INDIRECT nodes).  A record whose bytes run past
+ * reserved memory names memory that is not its own: neither read nor
+ * freed.  Checked page by page, which stops at the first stray page.
+ */
+static bool __init handoff_is_reserved(u64 phys, u64 size)
+{
+	unsigned long pfn, end = PHYS_PFN(phys + size - 1);
+
+	for (pfn = PHYS_PFN(phys); pfn <= end; pfn++)
+		if (!pfn_valid(pfn) || !PageReserved(pfn_to_page(pfn)))
+			return false;
+	return true;
 }
 
 static void __init handoff_read_records(void)
@@ -598,6 +616,8 @@ static void __init handoff_read_records(void)
 		int ret;
 
 		ret = handoff_check_record(rec);
+		if (!ret && size && !handoff_is_reserved(le64_to_cpu(rec->data), size))
+			ret = -ERANGE;
 		if (!ret && size) {
 			bytes = memremap(le64_to_cpu(rec->data), size,
 					 MEMREMAP_WB);
@@ -743,8 +763,11 @@ static int __init handoff_release(void)
 			pr_info("record %s version %u was not claimed: this kernel has no reader for it\n",
 				rec->name, le32_to_cpu(rec->version));
 		handoff_in.bytes[i] = NULL;
-		/* A record whose own fields are bad names no memory we trust. */
-		if (handoff_check_record(rec))
+		/*
+		 * A record whose own fields are bad, or whose bytes run past
+		 * the handed-over memory, names no memory we may free.
+		 */
+		if (handoff_check_record(rec) || handoff_in.state[i] == -ERANGE)
 			continue;
 		freed += handoff_free_extent(le64_to_cpu(rec->data),
 					     le64_to_cpu(rec->size));

@@ -13,6 +13,9 @@
  * handoff_test.corrupt=NAME (also in /sys/module/handoff_test/parameters)
  * flips one byte of record NAME after the reboot has sealed the handoff,
  * so the next kernel must discard that record alone.
+ * handoff_test.oversize=NAME makes record NAME claim a megabyte more than
+ * was handed over, with the checksums of the table and the root redone,
+ * so the next kernel must refuse to read, or free, memory past it.
  */
 
 #define pr_fmt(fmt)	"handoff test: " fmt
@@ -22,6 +25,7 @@
 #include <linux/kexec_handoff.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
+#include <linux/sizes.h>
 #include <linux/string.h>
 
 #undef MODULE_PARAM_PREFIX
@@ -32,6 +36,10 @@
 static char corrupt[HANDOFF_NAME_LEN];
 module_param_string(corrupt, corrupt, sizeof(corrupt), 0644);
 MODULE_PARM_DESC(corrupt, "Name of a handoff record to damage after the reboot sealed it");
+
+static char oversize[HANDOFF_NAME_LEN];
+module_param_string(oversize, oversize, sizeof(oversize), 0644);
+MODULE_PARM_DESC(oversize, "Name of a handoff record to make claim more bytes than it has");
 
 static u8 test_pattern(const char *name, u32 generation, size_t i)
 {
@@ -78,6 +86,25 @@ static struct handoff_producer test_producers[] = {
 	  .fill = test_fill_future },
 };
 
+/* Grow a record past its extent, and seal the table and root again. */
+static void test_oversize(struct handoff_out *out)
+{
+	u32 i, nr = le32_to_cpu(out->root.nr_records);
+	struct handoff_root_info info;
+
+	for (i = 0; i < nr; i++) {
+		struct handoff_record *rec = &out->table[i];
+
+		if (!strncmp(rec->name, oversize, HANDOFF_NAME_LEN))
+			rec->size = cpu_to_le64(le64_to_cpu(rec->size) + SZ_1M);
+	}
+	info.generation = le32_to_cpu(out->root.generation);
+	info.nr_records = nr;
+	info.table_crc = handoff_crc(out->table, nr * sizeof(*out->table));
+	info.table = le64_to_cpu(out->root.table);
+	handoff_seal_root(&out->root, &info);
+}
+
 /**
  * handoff_test_corrupt() - Damage the record the knob names.
  * @out: A handoff just sealed.
@@ -88,6 +115,8 @@ void handoff_test_corrupt(struct handoff_out *out)
 {
 	u32 i, nr = le32_to_cpu(out->root.nr_records);
 
+	if (oversize[0])
+		test_oversize(out);
 	if (!corrupt[0])
 		return;
 	for (i = 0; i < nr; i++) {

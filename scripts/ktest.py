@@ -570,6 +570,9 @@ SCENARIOS = [
     # A record damaged after the seal is discarded, the others restored.
     Scenario('handoff-corrupt', plan=('s', 's'), extra='handoff_test.corrupt=test.second',
              needs=('CONFIG_KEXEC_HANDOFF_CORRUPT_TEST',)),
+    # A record that claims more than was handed over is neither read nor freed.
+    Scenario('handoff-oversize', plan=('s',), extra='handoff_test.oversize=test.first',
+             needs=('CONFIG_KEXEC_HANDOFF_CORRUPT_TEST',)),
     Scenario('ima-kexec', plan=('s', 's'), needs=('CONFIG_IMA_KEXEC',)),
     Scenario('ima-kexec-moved', plan=('s', 's'), extra='kexec_file.claim=0',
              needs=('CONFIG_IMA_KEXEC',)),
