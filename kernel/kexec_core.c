@@ -736,15 +736,25 @@ static void kexec_quiesce(void)
  *
  * Context: process context; the caller has CAP_SYS_BOOT.
  * Return: does not return on success; -EBUSY when a load or another
- * reboot holds the kexec lock, -EINVAL when no image is loaded.
+ * reboot holds the kexec lock, -EINVAL when no image is loaded, or the
+ * errno of kimage_handoff_freeze() when the image cannot take the memory
+ * that is preserved for it.
  */
 int kernel_kexec(void)
 {
+	int ret;
+
 	if (!kexec_trylock())
 		return -EBUSY;
 	if (!kexec_image) {
 		kexec_unlock();
 		return -EINVAL;
+	}
+	/* The last step that may fail: the system is still whole. */
+	ret = kimage_handoff_freeze(kexec_image);
+	if (ret) {
+		kexec_unlock();
+		return ret;
 	}
 	kexec_quiesce();
 #ifdef CONFIG_KEXEC_PANIC_TEST

@@ -353,7 +353,7 @@ static unsigned int handoff_nr_producers;	/* [handoff_producers_lock] */
  * Images loaded from now on carry the record.
  *
  * Context: Process context.
- * Return: 0, -EINVAL for a bad name, -ENOSPC when %HANDOFF_OUT_RECORDS
+ * Return: 0, -EINVAL for a bad name, -ENOSPC when %HANDOFF_PRODUCERS
  * producers are registered already.
  */
 int handoff_register_producer(struct handoff_producer *producer)
@@ -365,7 +365,7 @@ int handoff_register_producer(struct handoff_producer *producer)
 		return -EINVAL;
 
 	guard(mutex)(&handoff_producers_lock);
-	if (handoff_nr_producers == HANDOFF_OUT_RECORDS)
+	if (handoff_nr_producers == HANDOFF_PRODUCERS)
 		return -ENOSPC;
 	list_add_tail(&producer->list, &handoff_producers);
 	handoff_nr_producers++;
@@ -381,7 +381,7 @@ int handoff_register_producer(struct handoff_producer *producer)
  */
 #define HANDOFF_ALLOC_TRIES	16
 
-static void *handoff_alloc(const struct kimage *image, unsigned int order)
+void *handoff_alloc(const struct kimage *image, unsigned int order)
 {
 	struct page *page, *next;
 	LIST_HEAD(refused);
@@ -460,6 +460,35 @@ int kimage_handoff_prepare(struct kimage *image)
 	return 0;
 }
 
+static bool handoff_buf_meets(void *buf, u64 bytes, u64 start, u64 end)
+{
+	return buf && virt_to_phys(buf) < end && start < virt_to_phys(buf) + bytes;
+}
+
+/*
+ * Does [@start, @start + @size) meet a page the handoff of @out occupies?
+ * Preserved memory may be bridged into spans only where it does not: the
+ * next kernel frees those gaps while it still reads the records.
+ */
+bool handoff_out_meets(const struct handoff_out *out, u64 start, u64 size)
+{
+	u64 end = start + size;
+	unsigned int i;
+
+	if (handoff_buf_meets(page_address(out->root_page), PAGE_SIZE, start, end) ||
+	    handoff_buf_meets(out->table, PAGE_SIZE << out->table_order, start, end))
+		return true;
+	for (i = 0; i < out->nr_slots; i++)
+		if (handoff_buf_meets(out->slot[i].buf,
+				      PAGE_SIZE << out->slot[i].order, start, end))
+			return true;
+	for (i = 0; i < out->nr_mem; i++)
+		if (handoff_buf_meets(out->mem[i].buf,
+				      PAGE_SIZE << out->mem[i].order, start, end))
+			return true;
+	return false;
+}
+
 static void handoff_add_extent(struct handoff_out *out, void *buf, u64 size)
 {
 	if (!size)
@@ -502,6 +531,16 @@ void kimage_handoff_seal(struct kimage *image)
 		handoff_add_extent(out, buf, size);
 		nr++;
 	}
+	for (i = 0; i < out->nr_mem; i++) {
+		void *buf = out->mem[i].buf;
+
+		if (handoff_fill_record(&out->table[nr], out->mem[i].name,
+					HANDOFF_RANGES_VERSION, buf,
+					out->mem[i].size, virt_to_phys(buf)))
+			continue;
+		handoff_add_extent(out, buf, out->mem[i].size);
+		nr++;
+	}
 	handoff_add_extent(out, out->table, nr * sizeof(*out->table));
 
 	info.generation = handoff_generation() + 1;
@@ -528,6 +567,7 @@ void kimage_handoff_free(struct kimage *image)
 		return;
 	for (i = 0; i < out->nr_slots; i++)
 		free_pages((unsigned long)out->slot[i].buf, out->slot[i].order);
+	handoff_mem_free(out);
 	if (out->table)
 		free_page((unsigned long)out->table);
 	if (out->root_page)
@@ -831,6 +871,7 @@ static const struct attribute_group handoff_attr_group = {
 static int __init handoff_init(void)
 {
 	handoff_read();
+	handoff_read_preserved();
 	handoff_kobj = kobject_create_and_add("handoff", kernel_kobj);
 	if (!handoff_kobj || sysfs_create_group(handoff_kobj, &handoff_attr_group))
 		pr_warn("cannot create /sys/kernel/handoff\n");

@@ -6,6 +6,7 @@
  * Every check is fed what a writer makes, then that input truncated, with
  * each of its bits flipped in turn, and with each field out of bounds; no
  * damaged input may pass, and each must fail with its documented errno.
+ * A second suite covers how preserved memory is coarsened into spans.
  */
 
 #include <kunit/test.h>
@@ -405,3 +406,129 @@ static struct kunit_suite handoff_format_suite = {
 };
 
 kunit_test_suite(handoff_format_suite);
+
+/* ---------------------------------------------------------------- */
+/* Spans                                                             */
+/* ---------------------------------------------------------------- */
+
+/*
+ * Ranges at 100, 110, 111.., with gaps of 5, 1, 3 and 2 pages between
+ * them: [100,102) [107,109) [110,112) [115,116) [118,120).
+ */
+static const struct handoff_pfns sample_ranges[] = {
+	{ 100, 2 }, { 107, 2 }, { 110, 2 }, { 115, 1 }, { 118, 2 },
+};
+
+struct bridge_log {
+	unsigned int calls;
+	u64 refuse_pfn;		/* a gap starting here is refused */
+	bool refuse_all;
+};
+
+static bool test_bridge(u64 pfn, u64 nr, void *arg)
+{
+	struct bridge_log *log = arg;
+
+	log->calls++;
+	return !log->refuse_all && pfn != log->refuse_pfn;
+}
+
+static void expect_span(struct kunit *test, const struct handoff_pfns *s,
+			u64 pfn, u64 nr)
+{
+	KUNIT_EXPECT_EQ(test, s->pfn, pfn);
+	KUNIT_EXPECT_EQ(test, s->nr, nr);
+}
+
+static void spans_when_few_ranges(struct kunit *test)
+{
+	struct handoff_pfns spans[5];
+	struct bridge_log log = {};
+	unsigned int i;
+
+	KUNIT_ASSERT_EQ(test, handoff_coarsen(sample_ranges, 5, spans, 5, 0,
+					      test_bridge, &log), 5);
+	for (i = 0; i < 5; i++)
+		expect_span(test, &spans[i], sample_ranges[i].pfn,
+			    sample_ranges[i].nr);
+	KUNIT_EXPECT_EQ(test, log.calls, 0);
+}
+
+static void spans_bridge_smallest_gaps(struct kunit *test)
+{
+	struct handoff_pfns spans[3];
+	struct bridge_log log = {};
+
+	/* Two gaps must go: the 1-page and the 2-page ones. */
+	KUNIT_ASSERT_EQ(test, handoff_coarsen(sample_ranges, 5, spans, 3, 3,
+					      test_bridge, &log), 3);
+	expect_span(test, &spans[0], 100, 2);
+	expect_span(test, &spans[1], 107, 5);
+	expect_span(test, &spans[2], 115, 5);
+	KUNIT_EXPECT_EQ(test, log.calls, 2);
+}
+
+static void spans_refused_gap_skipped(struct kunit *test)
+{
+	struct bridge_log log = { .refuse_pfn = 109 };
+	struct handoff_pfns spans[4];
+
+	/* The 1-page gap at 109 may not be bridged: the 2-page one is. */
+	KUNIT_ASSERT_EQ(test, handoff_coarsen(sample_ranges, 5, spans, 4, 100,
+					      test_bridge, &log), 4);
+	expect_span(test, &spans[0], 100, 2);
+	expect_span(test, &spans[1], 107, 2);
+	expect_span(test, &spans[2], 110, 2);
+	expect_span(test, &spans[3], 115, 5);
+	KUNIT_EXPECT_EQ(test, log.calls, 2);
+}
+
+static void spans_within_budget(struct kunit *test)
+{
+	struct handoff_pfns spans[3];
+	struct bridge_log log = {};
+
+	/* Bridging two gaps takes 3 pages at least. */
+	KUNIT_EXPECT_EQ(test, handoff_coarsen(sample_ranges, 5, spans, 3, 2,
+					      test_bridge, &log), -E2BIG);
+	KUNIT_EXPECT_EQ(test, handoff_coarsen(sample_ranges, 5, spans, 3, 3,
+					      test_bridge, &log), 3);
+}
+
+static void spans_too_scattered(struct kunit *test)
+{
+	struct bridge_log log = { .refuse_all = true };
+	struct handoff_pfns spans[4];
+
+	KUNIT_EXPECT_EQ(test, handoff_coarsen(sample_ranges, 5, spans, 4,
+					      U64_MAX, test_bridge, &log),
+			-E2BIG);
+	KUNIT_EXPECT_EQ(test, log.calls, 4);
+}
+
+static void spans_one_covers_all(struct kunit *test)
+{
+	struct handoff_pfns spans[1];
+	struct bridge_log log = {};
+
+	KUNIT_ASSERT_EQ(test, handoff_coarsen(sample_ranges, 5, spans, 1,
+					      U64_MAX, test_bridge, &log), 1);
+	expect_span(test, &spans[0], 100, 20);
+}
+
+static struct kunit_case handoff_spans_cases[] = {
+	KUNIT_CASE(spans_when_few_ranges),
+	KUNIT_CASE(spans_bridge_smallest_gaps),
+	KUNIT_CASE(spans_refused_gap_skipped),
+	KUNIT_CASE(spans_within_budget),
+	KUNIT_CASE(spans_too_scattered),
+	KUNIT_CASE(spans_one_covers_all),
+	{}
+};
+
+static struct kunit_suite handoff_spans_suite = {
+	.name = "kexec_handoff_spans",
+	.test_cases = handoff_spans_cases,
+};
+
+kunit_test_suite(handoff_spans_suite);

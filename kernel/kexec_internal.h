@@ -62,6 +62,29 @@ int kimage_stage_segment(struct kimage *image, unsigned int index);
 int kimage_finish(struct kimage *image);
 void kimage_release_range(phys_addr_t start, size_t size);
 bool kimage_meets_destination(const struct kimage *image, u64 start, u64 size);
+
+#ifdef CONFIG_KEXEC_HANDOFF
+struct handoff_out;
+/* Between the two halves of the handoff, kexec_handoff{,_mem}.c. */
+void *handoff_alloc(const struct kimage *image, unsigned int order);
+bool handoff_out_meets(const struct handoff_out *out, u64 start, u64 size);
+void handoff_mem_free(struct handoff_out *out);
+void __init handoff_read_preserved(void);
+
+/**
+ * struct handoff_pfns - Page frames [@pfn, @pfn + @nr), in CPU byte order.
+ * @pfn: First page frame.
+ * @nr: Number of page frames.
+ */
+struct handoff_pfns {
+	u64 pfn;
+	u64 nr;
+};
+
+long handoff_coarsen(const struct handoff_pfns *r, unsigned long n,
+		     struct handoff_pfns *spans, unsigned long max, u64 budget,
+		     bool (*bridge)(u64 pfn, u64 nr, void *arg), void *arg);
+#endif
 void kimage_destroy(struct kimage *image);
 struct kimage *kexec_install(struct kimage **slot, struct kimage *image);
 

@@ -32,7 +32,7 @@ log=$build/logs/distro-compile.log
 KNOWN_MISSING=(CONFIG_KEXEC_JUMP)
 
 ours=(kernel/kexec.o kernel/kexec_core.o kernel/kexec_file.o kernel/kexec_handoff.o
-	kernel/kexec_handoff_log.o
+	kernel/kexec_handoff_log.o kernel/kexec_handoff_mem.o
 	kernel/crash_core.o kernel/crash_reserve.o arch/x86/kernel/machine_kexec_64.o
 	arch/x86/kernel/crash.o arch/x86/kernel/kexec-bzimage64.o
 	arch/x86/kernel/relocate_kernel_64.o arch/x86/purgatory/)

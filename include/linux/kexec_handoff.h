@@ -7,10 +7,12 @@
 #ifndef _LINUX_KEXEC_HANDOFF_H
 #define _LINUX_KEXEC_HANDOFF_H
 
+#include <linux/init.h>
 #include <linux/kexec_handoff_abi.h>
 #include <linux/list.h>
 #include <linux/types.h>
 
+struct folio;
 struct kimage;
 struct kobject;
 struct page;
@@ -66,6 +68,10 @@ struct handoff_producer {
 
 /* Most records one image carries: what one page of setup_data can name. */
 #define HANDOFF_OUT_RECORDS	32
+/* Of those, the ones that list preserved memory: ranges in parts, spans. */
+#define HANDOFF_MEM_RECORDS	16
+/* Most producers: the rest. */
+#define HANDOFF_PRODUCERS	(HANDOFF_OUT_RECORDS - HANDOFF_MEM_RECORDS)
 
 /**
  * struct handoff_extent - Physical memory the next kernel must keep.
@@ -88,8 +94,16 @@ struct handoff_extent {
  * @table_order: Allocation order of @table.
  * @nr_slots: Entries of @slot in use.
  * @slot: One per producer: its buffer and allocation order.
+ * @keeps_pages: The next kernel starts without running its decompressor,
+ *	so that it reserves preserved memory before anything can use it;
+ *	set by the image's loader.
+ * @nr_mem: Entries of @mem in use.
+ * @mem: The records that list preserved memory, written when the reboot
+ *	begins (kimage_handoff_freeze()): a buffer, its allocation order,
+ *	the bytes in use and the record's name.
  *
- * Everything is allocated when the image is loaded and freed with it.
+ * Everything but @mem is allocated when the image is loaded; all of it is
+ * freed with the image.
  */
 struct handoff_out {
 	struct page *root_page;
@@ -103,7 +117,15 @@ struct handoff_out {
 		struct handoff_producer *producer;
 		void *buf;
 		unsigned int order;
-	} slot[HANDOFF_OUT_RECORDS];
+	} slot[HANDOFF_PRODUCERS];
+	bool keeps_pages;
+	unsigned int nr_mem;
+	struct {
+		void *buf;
+		unsigned int order;
+		size_t size;
+		const char *name;
+	} mem[HANDOFF_MEM_RECORDS];
 };
 
 #ifdef CONFIG_KEXEC_HANDOFF
@@ -114,8 +136,19 @@ const void *handoff_claim(const char *name, u32 version, u64 *size);
 u32 handoff_generation(void);
 
 int kimage_handoff_prepare(struct kimage *image);
+int kimage_handoff_freeze(struct kimage *image);
 void kimage_handoff_seal(struct kimage *image);
 void kimage_handoff_free(struct kimage *image);
+
+int handoff_preserve_pages(struct page *page, unsigned long nr);
+int handoff_unpreserve_pages(struct page *page, unsigned long nr);
+int handoff_preserve_folio(struct folio *folio);
+int handoff_unpreserve_folio(struct folio *folio);
+struct folio *handoff_restore_folio(phys_addr_t phys, unsigned int order);
+int handoff_restore_pages(phys_addr_t phys, unsigned long nr);
+int handoff_preserved_get(void);
+void handoff_preserved_put(void);
+void __init handoff_reserve_preserved(phys_addr_t low);
 
 #ifdef CONFIG_KEXEC_HANDOFF_CORRUPT_TEST
 void handoff_test_corrupt(struct handoff_out *out);
@@ -125,10 +158,13 @@ static inline void handoff_test_corrupt(struct handoff_out *out) { }
 
 /* The boot protocol's part, from the architecture. */
 int arch_handoff_find(u64 *phys, u64 *size);
+int __init arch_handoff_find_early(u64 *phys, u64 *size);
 void arch_kimage_handoff_seal(struct kimage *image);
 #else
+static inline int kimage_handoff_freeze(struct kimage *image) { return 0; }
 static inline void kimage_handoff_seal(struct kimage *image) { }
 static inline void kimage_handoff_free(struct kimage *image) { }
+static inline void handoff_reserve_preserved(phys_addr_t low) { }
 #endif
 
 #endif /* _LINUX_KEXEC_HANDOFF_H */

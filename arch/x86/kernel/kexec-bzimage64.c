@@ -619,6 +619,38 @@ int __init arch_handoff_find(u64 *phys, u64 *size)
 	}
 	return -ENOENT;
 }
+
+/**
+ * arch_handoff_find_early() - arch_handoff_find(), before memremap() works.
+ * @phys: Set to the physical address of the root.
+ * @size: Set to the bytes the boot protocol gives it.
+ *
+ * Context: Early boot, once setup_data is reserved.
+ * Return: As for arch_handoff_find().
+ */
+int __init arch_handoff_find_early(u64 *phys, u64 *size)
+{
+	u64 pa = boot_params.hdr.setup_data;
+	unsigned int nodes;
+
+	for (nodes = 0; pa && nodes < 4096; nodes++) {
+		struct setup_data *sd = early_memremap(pa, sizeof(*sd));
+		u64 next;
+
+		if (!sd)
+			return -ENOMEM;
+		next = sd->next;
+		if (sd->type == SETUP_HANDOFF) {
+			*phys = pa + sizeof(*sd);
+			*size = sd->len;
+			early_memunmap(sd, sizeof(*sd));
+			return 0;
+		}
+		early_memunmap(sd, sizeof(*sd));
+		pa = next;
+	}
+	return -ENOENT;
+}
 #endif /* CONFIG_KEXEC_HANDOFF */
 
 /* ===================================================================
@@ -1316,15 +1348,19 @@ int arch_kexec_file_load(struct kexec_file *kf)
 #ifdef CONFIG_KEXEC_HANDOFF
 	/*
 	 * Last, so that the handoff's pages keep off every segment; and only
-	 * to a kernel that reads it.  The crash path carries none.
+	 * to a kernel that reads it.  The crash path carries none.  Preserved
+	 * memory goes only to a kernel unpacked here: its decompressor would
+	 * choose where to unpack before anything reserved that memory.
 	 */
 	if (!bzimage64_crash(kf) &&
 	    bzimage64_reads_handoff(kf->kernel, kf->kernel_size, &lay.bz)) {
 		ret = kimage_handoff_prepare(kf->image);
 		if (ret)
 			return ret;
-		kexec_file_debug(kf, "bzImage: reads handoff format %u: handing it over\n",
-				 HANDOFF_FORMAT);
+		kf->image->handoff->keeps_pages = lay.unpacked;
+		kexec_file_debug(kf, "bzImage: reads handoff format %u: handing it over%s\n",
+				 HANDOFF_FORMAT, lay.unpacked ? "" :
+				 ", without preserved memory");
 	} else if (!bzimage64_crash(kf)) {
 		kexec_file_debug(kf, "bzImage: does not read handoff format %u: handing nothing over\n",
 				 HANDOFF_FORMAT);
