@@ -16,16 +16,28 @@
  * handoff_test.oversize=NAME makes record NAME claim a megabyte more than
  * was handed over, with the checksums of the table and the root redone,
  * so the next kernel must refuse to read, or free, memory past it.
+ *
+ * handoff_test.pages=N preserves N folios of several orders in each
+ * generation, filled with a pattern of their address and a random seed,
+ * and lists them in "test.pages"; the next kernel restores them, checks
+ * every byte and frees them ("handoff test: test.pages: N of N folios
+ * restored intact").  handoff_test.restore=0 leaves them unrestored, for
+ * the core to free.  handoff_test.scatter=N also preserves every other
+ * page of N blocks of eight, as order-0 folios in the same list: more
+ * ranges than spans, so the spans must bridge the gaps between them.
  */
 
 #define pr_fmt(fmt)	"handoff test: " fmt
 
+#include <linux/gfp.h>
 #include <linux/init.h>
 #include <linux/io.h>
 #include <linux/kexec_handoff.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
+#include <linux/random.h>
 #include <linux/sizes.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 
 #undef MODULE_PARAM_PREFIX
@@ -40,6 +52,20 @@ MODULE_PARM_DESC(corrupt, "Name of a handoff record to damage after the reboot s
 static char oversize[HANDOFF_NAME_LEN];
 module_param_string(oversize, oversize, sizeof(oversize), 0644);
 MODULE_PARM_DESC(oversize, "Name of a handoff record to make claim more bytes than it has");
+
+static unsigned int test_pages;
+module_param_named(pages, test_pages, uint, 0444);
+MODULE_PARM_DESC(pages, "Folios to preserve for the next kernel in \"test.pages\"");
+
+static unsigned int test_scatter;
+module_param_named(scatter, test_scatter, uint, 0444);
+MODULE_PARM_DESC(scatter, "Blocks of eight pages to preserve every other page of");
+
+#define TEST_BLOCK_ORDER	3
+
+static bool test_restore = true;
+module_param_named(restore, test_restore, bool, 0444);
+MODULE_PARM_DESC(restore, "Restore the folios the previous kernel preserved");
 
 static u8 test_pattern(const char *name, u32 generation, size_t i)
 {
@@ -75,6 +101,180 @@ static size_t test_fill_second(void *buf, size_t room)
 static size_t test_fill_future(void *buf, size_t room)
 {
 	return test_fill("test.future", buf);
+}
+
+/* "test.pages", version 1: one entry per preserved folio. */
+struct test_folio {
+	__le64 phys;
+	__le32 order;
+	__le32 seed;
+};
+
+/* Orders the folios cycle through: small and large, mostly small. */
+static const unsigned int test_orders[] = { 0, 0, 1, 3, 9, 0, 4 };
+
+static struct test_folio *test_folios;
+static unsigned int test_nr_folios;
+
+static u64 test_word(u64 phys, u64 offset, u32 seed)
+{
+	return (seed * 0x9e3779b97f4a7c15ULL) ^ (phys + offset);
+}
+
+static void test_write_folio(struct folio *folio, u32 seed)
+{
+	u64 phys = PFN_PHYS(folio_pfn(folio)), off;
+	u64 *words = folio_address(folio);
+
+	for (off = 0; off < folio_size(folio); off += sizeof(u64))
+		words[off / sizeof(u64)] = test_word(phys, off, seed);
+}
+
+static bool test_folio_intact(struct folio *folio, u32 seed)
+{
+	u64 phys = PFN_PHYS(folio_pfn(folio)), off;
+	const u64 *words = folio_address(folio);
+
+	for (off = 0; off < folio_size(folio); off += sizeof(u64))
+		if (words[off / sizeof(u64)] != test_word(phys, off, seed))
+			return false;
+	return true;
+}
+
+static size_t test_pages_room(void)
+{
+	return test_nr_folios * sizeof(struct test_folio);
+}
+
+static size_t test_pages_fill(void *buf, size_t room)
+{
+	size_t size = min(room, test_pages_room());
+
+	memcpy(buf, test_folios, size);
+	return size;
+}
+
+static struct handoff_producer test_pages_producer = {
+	.name = "test.pages", .version = 1, .room = test_pages_room,
+	.fill = test_pages_fill,
+};
+
+/* Restore, check and free what the previous kernel preserved. */
+static void __init test_pages_restore(void)
+{
+	unsigned int nr, i, intact = 0, failed = 0;
+	const struct test_folio *list;
+	u64 size, kib = 0;
+
+	list = handoff_claim("test.pages", 1, &size);
+	if (!list)
+		return;
+	nr = size / sizeof(*list);
+	if (!test_restore) {
+		pr_info("test.pages: %u folios left to the core\n", nr);
+		return;
+	}
+	for (i = 0; i < nr; i++) {
+		unsigned int order = le32_to_cpu(list[i].order);
+		struct folio *folio;
+
+		folio = handoff_restore_folio(le64_to_cpu(list[i].phys), order);
+		if (IS_ERR(folio)) {
+			pr_err("test.pages: folio %u at %#llx not restored: %ld\n",
+			       i, le64_to_cpu(list[i].phys), PTR_ERR(folio));
+			failed++;
+			continue;
+		}
+		if (test_folio_intact(folio, le32_to_cpu(list[i].seed))) {
+			intact++;
+			kib += folio_size(folio) >> 10;
+		} else {
+			pr_err("test.pages: folio %u at %#llx has the wrong bytes\n",
+			       i, le64_to_cpu(list[i].phys));
+			failed++;
+		}
+		folio_put(folio);
+	}
+	pr_info("test.pages: %u of %u folios restored intact, %llu KiB\n",
+		intact, nr, kib);
+	/* A second restore of the same folio must fail. */
+	if (nr) {
+		struct folio *again;
+
+		again = handoff_restore_folio(le64_to_cpu(list[0].phys),
+					      le32_to_cpu(list[0].order));
+		if (!IS_ERR(again))
+			pr_err("test.pages: folio 0 restored twice\n");
+	}
+}
+
+/* Fresh folios with fresh bytes for the next kernel. */
+static bool __init test_preserve_one(struct folio *folio, unsigned int order,
+				     unsigned int i)
+{
+	u32 seed = get_random_u32();
+
+	test_write_folio(folio, seed);
+	if (handoff_preserve_folio(folio))
+		return false;
+	test_folios[i].phys = cpu_to_le64(PFN_PHYS(folio_pfn(folio)));
+	test_folios[i].order = cpu_to_le32(order);
+	test_folios[i].seed = cpu_to_le32(seed);
+	return true;
+}
+
+/*
+ * Every other page of a block of eight, each an order-0 folio of its
+ * own; the pages between stay allocated here and are the next kernel's
+ * to free.
+ */
+static unsigned int __init test_scatter_preserve(unsigned int i)
+{
+	unsigned int block, j;
+
+	for (block = 0; block < test_scatter; block++) {
+		struct page *page = alloc_pages(GFP_KERNEL | __GFP_NOWARN,
+						TEST_BLOCK_ORDER);
+
+		if (!page)
+			break;
+		for (j = 0; j < 1U << TEST_BLOCK_ORDER; j += 2) {
+			if (!test_preserve_one(page_folio(page + j), 0, i))
+				return i;
+			i++;
+		}
+	}
+	return i;
+}
+
+static void __init test_pages_preserve(void)
+{
+	unsigned int i, n;
+	u64 kib = 0;
+
+	test_folios = kcalloc(test_pages + (test_scatter << (TEST_BLOCK_ORDER - 1)),
+			      sizeof(*test_folios), GFP_KERNEL);
+	if (!test_folios)
+		return;
+	for (i = 0; i < test_pages; i++) {
+		unsigned int order = test_orders[i % ARRAY_SIZE(test_orders)];
+		struct folio *folio;
+
+		folio = folio_alloc(GFP_KERNEL | __GFP_NOWARN, order);
+		if (!folio)
+			break;
+		if (!test_preserve_one(folio, order, i)) {
+			folio_put(folio);
+			break;
+		}
+		kib += folio_size(folio) >> 10;
+	}
+	n = test_scatter_preserve(i);
+	kib += (u64)(n - i) << (PAGE_SHIFT - 10);
+	test_nr_folios = n;
+	if (handoff_register_producer(&test_pages_producer))
+		pr_warn("cannot register test.pages\n");
+	pr_info("test.pages: preserved %u folios, %llu KiB\n", n, kib);
 }
 
 static struct handoff_producer test_producers[] = {
@@ -159,7 +359,10 @@ static int __init handoff_test_init(void)
 	if (handoff_generation()) {
 		test_claim("test.first");
 		test_claim("test.second");
+		test_pages_restore();
 	}
+	if (test_pages || test_scatter)
+		test_pages_preserve();
 	return 0;
 }
 late_initcall(handoff_test_init);

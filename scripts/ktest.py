@@ -573,6 +573,23 @@ SCENARIOS = [
     # A record that claims more than was handed over is neither read nor freed.
     Scenario('handoff-oversize', plan=('s',), extra='handoff_test.oversize=test.first',
              needs=('CONFIG_KEXEC_HANDOFF_CORRUPT_TEST',)),
+    # Preserved memory: folios kept in place across three generations,
+    # each with fresh bytes; left to the core to free; with damaged spans.
+    # Scattered pages make more ranges than spans: the gaps are bridged,
+    # then freed by the next kernel.
+    Scenario('handoff-pages', plan=('s', 's', 's'),
+             extra='handoff_test.pages=70 handoff_test.scatter=400',
+             needs=('CONFIG_KEXEC_HANDOFF_CORRUPT_TEST',),
+             console_shows=(r'handoff: handing over \d+ KiB of preserved memory: '
+                            r'1[0-9]{3} ranges in 1024 spans',
+                            r'handoff: \d+ KiB of preserved memory in 1[0-9]{3} ranges; '
+                            r'[1-9]\d* KiB between them freed')),
+    Scenario('handoff-pages-left', plan=('s', 's', 's'),
+             extra='handoff_test.pages=70 handoff_test.restore=0',
+             needs=('CONFIG_KEXEC_HANDOFF_CORRUPT_TEST',)),
+    Scenario('handoff-pages-damaged', plan=('s',),
+             extra='handoff_test.pages=70 handoff_test.corrupt=handoff.spans',
+             needs=('CONFIG_KEXEC_HANDOFF_CORRUPT_TEST',)),
     Scenario('ima-kexec', plan=('s', 's'), needs=('CONFIG_IMA_KEXEC',)),
     Scenario('ima-kexec-moved', plan=('s', 's'), extra='kexec_file.claim=0',
              needs=('CONFIG_IMA_KEXEC',)),
@@ -955,7 +972,8 @@ def parse_ktap(texts):
 # The suites the test kernel must run: upstream's list suites, which prove the
 # wiring, and ours.
 KUNIT_SUITES = ('list-kunit-test', 'hlist', 'klist', 'kexec_core', 'kexec_file_place',
-                'kexec_bzimage64', 'crash_reserve', 'kexec_machine', 'kexec_handoff_format')
+                'kexec_bzimage64', 'crash_reserve', 'kexec_machine', 'kexec_handoff_format',
+                'kexec_handoff_spans')
 
 
 def judge_kunit(results, result):
