@@ -586,6 +586,51 @@ void arch_kimage_handoff_seal(struct kimage *image)
 	}
 }
 
+/*
+ * Copy the header of the setup_data node at @pa.  Early in boot only
+ * early_memremap() works; later the early slots are gone and memremap()
+ * must be used.
+ */
+static int __init handoff_read_node(u64 pa, bool early, struct setup_data *hdr)
+{
+	struct setup_data *sd;
+
+	if (early)
+		sd = early_memremap(pa, sizeof(*sd));
+	else
+		sd = memremap(pa, sizeof(*sd), MEMREMAP_WB);
+	if (!sd)
+		return -ENOMEM;
+	*hdr = *sd;
+	if (early)
+		early_memunmap(sd, sizeof(*sd));
+	else
+		memunmap(sd);
+	return 0;
+}
+
+static int __init handoff_walk(bool early, u64 *phys, u64 *size)
+{
+	u64 pa = boot_params.hdr.setup_data;
+	unsigned int nodes;
+
+	/* A chain that loops is damaged; no real one is this long. */
+	for (nodes = 0; pa && nodes < 4096; nodes++) {
+		struct setup_data hdr;
+		int ret = handoff_read_node(pa, early, &hdr);
+
+		if (ret)
+			return ret;
+		if (hdr.type == SETUP_HANDOFF) {
+			*phys = pa + sizeof(hdr);
+			*size = hdr.len;
+			return 0;
+		}
+		pa = hdr.next;
+	}
+	return -ENOENT;
+}
+
 /**
  * arch_handoff_find() - Find the root the previous kernel left.
  * @phys: Set to the physical address of the root.
@@ -597,27 +642,7 @@ void arch_kimage_handoff_seal(struct kimage *image)
  */
 int __init arch_handoff_find(u64 *phys, u64 *size)
 {
-	u64 pa = boot_params.hdr.setup_data;
-	unsigned int nodes;
-
-	/* A chain that loops is damaged; no real one is this long. */
-	for (nodes = 0; pa && nodes < 4096; nodes++) {
-		struct setup_data *sd = memremap(pa, sizeof(*sd), MEMREMAP_WB);
-		u64 next;
-
-		if (!sd)
-			return -ENOMEM;
-		next = sd->next;
-		if (sd->type == SETUP_HANDOFF) {
-			*phys = pa + sizeof(*sd);
-			*size = sd->len;
-			memunmap(sd);
-			return 0;
-		}
-		memunmap(sd);
-		pa = next;
-	}
-	return -ENOENT;
+	return handoff_walk(false, phys, size);
 }
 
 /**
@@ -630,26 +655,7 @@ int __init arch_handoff_find(u64 *phys, u64 *size)
  */
 int __init arch_handoff_find_early(u64 *phys, u64 *size)
 {
-	u64 pa = boot_params.hdr.setup_data;
-	unsigned int nodes;
-
-	for (nodes = 0; pa && nodes < 4096; nodes++) {
-		struct setup_data *sd = early_memremap(pa, sizeof(*sd));
-		u64 next;
-
-		if (!sd)
-			return -ENOMEM;
-		next = sd->next;
-		if (sd->type == SETUP_HANDOFF) {
-			*phys = pa + sizeof(*sd);
-			*size = sd->len;
-			early_memunmap(sd, sizeof(*sd));
-			return 0;
-		}
-		early_memunmap(sd, sizeof(*sd));
-		pa = next;
-	}
-	return -ENOENT;
+	return handoff_walk(true, phys, size);
 }
 #endif /* CONFIG_KEXEC_HANDOFF */
 
