@@ -476,7 +476,7 @@ bool handoff_out_meets(const struct handoff_out *out, u64 start, u64 size)
 	unsigned int i;
 
 	if (handoff_buf_meets(page_address(out->root_page), PAGE_SIZE, start, end) ||
-	    handoff_buf_meets(out->table, PAGE_SIZE << out->table_order, start, end))
+	    handoff_buf_meets(out->table, PAGE_SIZE, start, end))
 		return true;
 	for (i = 0; i < out->nr_slots; i++)
 		if (handoff_buf_meets(out->slot[i].buf,

@@ -90,8 +90,7 @@ struct handoff_extent {
  * @root: The root, sealed at the reboot.
  * @nr_extents: Entries of @extent in use, set at the reboot.
  * @extent: The record table and every record's bytes, page aligned.
- * @table: The record table.
- * @table_order: Allocation order of @table.
+ * @table: The record table, one page.
  * @nr_slots: Entries of @slot in use.
  * @slot: One per producer: its buffer and allocation order.
  * @keeps_pages: The next kernel starts without running its decompressor,
@@ -111,7 +110,6 @@ struct handoff_out {
 	unsigned int nr_extents;
 	struct handoff_extent extent[HANDOFF_OUT_RECORDS + 1];
 	struct handoff_record *table;
-	unsigned int table_order;
 	unsigned int nr_slots;
 	struct {
 		struct handoff_producer *producer;
