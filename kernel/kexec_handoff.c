@@ -761,21 +761,23 @@ const void *handoff_claim(const char *name, u32 version, u64 *size)
 	return NULL;
 }
 
-/*
- * Give back handed-over pages.  Only pages still reserved are freed: the
- * boot protocol reserved them, and a record that names memory twice, or
- * memory that is not RAM, cannot make us free anything else.  The
- * kernel's own image is never touched.
+/**
+ * handoff_free_reserved() - Free the reserved pages of a run of page frames.
+ * @pfn: First page frame.
+ * @end: Page frame past the last.
+ *
+ * Only pages still reserved are freed: the boot protocol or the early
+ * boot reserved them, and a record that names memory twice, or memory
+ * that is not RAM, cannot make us free anything else.
+ *
+ * Context: Process context; may sleep.
+ * Return: The pages freed.
  */
-static unsigned long __init handoff_free_extent(u64 phys, u64 size)
+unsigned long handoff_free_reserved(unsigned long pfn, unsigned long end)
 {
-	unsigned long pfn, end, freed = 0;
+	unsigned long freed = 0;
 
-	if (!PAGE_ALIGNED(phys) || !size ||
-	    (phys < __pa_symbol(_end) && __pa_symbol(_text) < phys + size))
-		return 0;
-	end = PHYS_PFN(phys + PAGE_ALIGN(size));
-	for (pfn = PHYS_PFN(phys); pfn < end; pfn++) {
+	for (; pfn < end; pfn++) {
 		struct page *page;
 
 		if (!pfn_valid(pfn))
@@ -784,9 +786,20 @@ static unsigned long __init handoff_free_extent(u64 phys, u64 size)
 		if (!PageReserved(page))
 			continue;
 		free_reserved_page(page);
-		freed++;
+		if (!(++freed % 4096))
+			cond_resched();
 	}
 	return freed;
+}
+
+/* Give back handed-over pages; the kernel's own image is never touched. */
+static unsigned long __init handoff_free_extent(u64 phys, u64 size)
+{
+	if (!PAGE_ALIGNED(phys) || !size ||
+	    (phys < __pa_symbol(_end) && __pa_symbol(_text) < phys + size))
+		return 0;
+	return handoff_free_reserved(PHYS_PFN(phys),
+				     PHYS_PFN(phys + PAGE_ALIGN(size)));
 }
 
 static int __init handoff_release(void)

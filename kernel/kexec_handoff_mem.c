@@ -766,22 +766,15 @@ EXPORT_SYMBOL_GPL(handoff_restore_pages);
 static void handoff_kept_release(void)
 {
 	unsigned long freed = 0, i;
-	u64 j;
 
 	for (i = 0; i < handoff_kept.nr; i++) {
 		const struct handoff_kept *k = &handoff_kept.ranges[i];
+		unsigned long b = k->first, e;
 
-		for (j = 0; j < k->nr; j++) {
-			struct page *page = pfn_to_page(k->pfn + j);
-
-			if (test_bit(k->first + j, handoff_kept.restored) ||
-			    !PageReserved(page))
-				continue;
-			free_reserved_page(page);
-			freed++;
-			if (!(freed % 4096))
-				cond_resched();
-		}
+		for_each_clear_bitrange_from(b, e, handoff_kept.restored,
+					     k->first + k->nr)
+			freed += handoff_free_reserved(k->pfn + b - k->first,
+						       k->pfn + e - k->first);
 	}
 	pr_info("freed %lu KiB of preserved memory nobody restored\n",
 		freed << (PAGE_SHIFT - 10));
@@ -907,29 +900,28 @@ static int __init handoff_read_ranges(const struct handoff_range *span,
 static unsigned long __init handoff_free_gaps(const struct handoff_range *span,
 					      u64 nr_spans)
 {
-	unsigned long freed = 0, k = 0;
-	u64 s, pfn;
+	const struct handoff_kept *r = handoff_kept.ranges;
+	const struct handoff_kept *last = r + handoff_kept.nr;
+	unsigned long freed = 0;
+	u64 s;
 
 	for (s = 0; s < nr_spans; s++) {
-		u64 end = le64_to_cpu(span[s].pfn) + le64_to_cpu(span[s].nr_pages);
+		u64 pfn = le64_to_cpu(span[s].pfn);
+		u64 end = pfn + le64_to_cpu(span[s].nr_pages);
 
-		for (pfn = le64_to_cpu(span[s].pfn); pfn < end; pfn++) {
-			const struct handoff_kept *r;
+		while (pfn < end) {
+			u64 stop = end;
 
-			while (k < handoff_kept.nr &&
-			       handoff_kept.ranges[k].pfn + handoff_kept.ranges[k].nr <= pfn)
-				k++;
-			r = k < handoff_kept.nr ? &handoff_kept.ranges[k] : NULL;
-			if (r && pfn >= r->pfn) {
-				pfn = r->pfn + r->nr - 1;
+			while (r < last && r->pfn + r->nr <= pfn)
+				r++;
+			if (r < last && r->pfn <= pfn) {
+				pfn = r->pfn + r->nr;
 				continue;
 			}
-			if (!pfn_valid(pfn) || !PageReserved(pfn_to_page(pfn)))
-				continue;
-			free_reserved_page(pfn_to_page(pfn));
-			freed++;
-			if (!(freed % 4096))
-				cond_resched();
+			if (r < last && r->pfn < end)
+				stop = r->pfn;
+			freed += handoff_free_reserved(pfn, stop);
+			pfn = stop;
 		}
 	}
 	return freed;

@@ -70,6 +70,7 @@ void *handoff_alloc(const struct kimage *image, unsigned int order);
 bool handoff_out_meets(const struct handoff_out *out, u64 start, u64 size);
 void handoff_mem_free(struct handoff_out *out);
 void __init handoff_read_preserved(void);
+unsigned long handoff_free_reserved(unsigned long pfn, unsigned long end);
 
 /**
  * struct handoff_pfns - Page frames [@pfn, @pfn + @nr), in CPU byte order.
