@@ -6,7 +6,8 @@
  * Every check is fed what a writer makes, then that input truncated, with
  * each of its bits flipped in turn, and with each field out of bounds; no
  * damaged input may pass, and each must fail with its documented errno.
- * A second suite covers how preserved memory is coarsened into spans.
+ * A second suite covers how preserved memory is coarsened into spans, a
+ * third the errno of each bad preserve and restore call.
  */
 
 #include <kunit/test.h>
@@ -532,3 +533,80 @@ static struct kunit_suite handoff_spans_suite = {
 };
 
 kunit_test_suite(handoff_spans_suite);
+
+/*
+ * The preserve and restore calls, on the running kernel: each bad call
+ * fails with its errno and changes nothing, so the good call after it
+ * still works.  A folio these tests preserve is always unpreserved
+ * before it is freed, so no later kexec carries it.
+ */
+static void preserve_bad_calls(struct kunit *test)
+{
+	struct folio *folio = folio_alloc(GFP_KERNEL, 2);
+	struct page *page;
+
+	KUNIT_ASSERT_NOT_NULL(test, folio);
+	page = &folio->page;
+	KUNIT_EXPECT_EQ(test, handoff_preserve_pages(page, 0), -EINVAL);
+	KUNIT_ASSERT_EQ(test, handoff_preserve_folio(folio), 0);
+	/* Preserved already, whole or in part. */
+	KUNIT_EXPECT_EQ(test, handoff_preserve_folio(folio), -EEXIST);
+	KUNIT_EXPECT_EQ(test, handoff_preserve_pages(page + 3, 1), -EEXIST);
+	KUNIT_EXPECT_EQ(test, handoff_preserve_pages(page + 1, 2), -EEXIST);
+	/* Undone only with the bounds it was preserved with. */
+	KUNIT_EXPECT_EQ(test, handoff_unpreserve_pages(page, 1), -ENOENT);
+	KUNIT_EXPECT_EQ(test, handoff_unpreserve_pages(page + 1, 3), -ENOENT);
+	KUNIT_EXPECT_EQ(test, handoff_unpreserve_pages(page, 8), -ENOENT);
+	KUNIT_EXPECT_EQ(test, handoff_unpreserve_folio(folio), 0);
+	KUNIT_EXPECT_EQ(test, handoff_unpreserve_folio(folio), -ENOENT);
+	/* Pages once preserved may be preserved again, in other bounds. */
+	KUNIT_EXPECT_EQ(test, handoff_preserve_pages(page + 1, 2), 0);
+	KUNIT_EXPECT_EQ(test, handoff_preserve_pages(page, 1), 0);
+	KUNIT_EXPECT_EQ(test, handoff_unpreserve_pages(page + 1, 2), 0);
+	KUNIT_EXPECT_EQ(test, handoff_unpreserve_pages(page, 1), 0);
+	folio_put(folio);
+}
+
+/*
+ * Bad restores.  With a hold on preserved memory (when this boot has
+ * some) the lookup refuses memory that was never preserved; without one
+ * (KUnit runs after late_initcall_sync, when the core let go) everything
+ * is refused as released.  Either way the pages stay as they were.
+ */
+static void restore_bad_calls(struct kunit *test)
+{
+	struct page *page = alloc_pages(GFP_KERNEL, 3);
+	phys_addr_t phys;
+	bool held;
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	phys = page_to_phys(page);
+	held = !handoff_preserved_get();
+	KUNIT_EXPECT_EQ(test, PTR_ERR(handoff_restore_folio(phys + PAGE_SIZE, 3)),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(handoff_restore_folio(phys, MAX_PAGE_ORDER + 1)),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, handoff_restore_pages(phys, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, handoff_restore_pages(phys + 1, 1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(handoff_restore_folio(phys, 3)), -ENOENT);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(handoff_restore_folio(phys, 0)), -ENOENT);
+	KUNIT_EXPECT_EQ(test, handoff_restore_pages(phys, 8), -ENOENT);
+	if (held)
+		handoff_preserved_put();
+	KUNIT_EXPECT_FALSE(test, PageReserved(page));
+	KUNIT_EXPECT_EQ(test, page_count(page), 1);
+	__free_pages(page, 3);
+}
+
+static struct kunit_case handoff_preserve_cases[] = {
+	KUNIT_CASE(preserve_bad_calls),
+	KUNIT_CASE(restore_bad_calls),
+	{}
+};
+
+static struct kunit_suite handoff_preserve_suite = {
+	.name = "kexec_handoff_preserve",
+	.test_cases = handoff_preserve_cases,
+};
+
+kunit_test_suite(handoff_preserve_suite);

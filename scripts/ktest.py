@@ -590,6 +590,9 @@ SCENARIOS = [
     Scenario('handoff-pages-damaged', plan=('s',),
              extra='handoff_test.pages=70 handoff_test.corrupt=handoff.spans',
              needs=('CONFIG_KEXEC_HANDOFF_CORRUPT_TEST',)),
+    # handoff.discard_preserved=1 lets the reboot into a packed kernel go on.
+    Scenario('handoff-pages-discard', plan=('s',), extra='handoff_test.pages=70',
+             needs=('CONFIG_KEXEC_HANDOFF_CORRUPT_TEST',)),
     Scenario('ima-kexec', plan=('s', 's'), needs=('CONFIG_IMA_KEXEC',)),
     Scenario('ima-kexec-moved', plan=('s', 's'), extra='kexec_file.claim=0',
              needs=('CONFIG_IMA_KEXEC',)),
@@ -973,7 +976,7 @@ def parse_ktap(texts):
 # wiring, and ours.
 KUNIT_SUITES = ('list-kunit-test', 'hlist', 'klist', 'kexec_core', 'kexec_file_place',
                 'kexec_bzimage64', 'crash_reserve', 'kexec_machine', 'kexec_handoff_format',
-                'kexec_handoff_spans')
+                'kexec_handoff_spans', 'kexec_handoff_preserve')
 
 
 def judge_kunit(results, result):
