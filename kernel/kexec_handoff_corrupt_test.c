@@ -25,6 +25,9 @@
  * the core to free.  handoff_test.scatter=N also preserves every other
  * page of N blocks of eight, as order-0 folios in the same list: more
  * ranges than spans, so the spans must bridge the gaps between them.
+ * A reboot notifier then tries to change the list once the reboot began
+ * and logs the refusals, for the next kernel to find in the handed-over
+ * log.
  */
 
 #define pr_fmt(fmt)	"handoff test: " fmt
@@ -36,6 +39,7 @@
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
 #include <linux/random.h>
+#include <linux/reboot.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -247,6 +251,36 @@ static unsigned int __init test_scatter_preserve(unsigned int i)
 	return i;
 }
 
+/*
+ * Once the reboot began the list of preserved memory is final: a late
+ * preserve or unpreserve, as a reboot notifier or a driver's shutdown
+ * might try, is refused.  The next kernel reads the answers in the log
+ * this kernel hands it.
+ */
+static int test_pages_reboot(struct notifier_block *nb, unsigned long action,
+			     void *data)
+{
+	u64 first = PHYS_PFN(le64_to_cpu(test_folios[0].phys));
+	struct page *page = alloc_page(GFP_KERNEL | __GFP_NOWARN);
+	int preserve, unpreserve;
+
+	if (!page)
+		return NOTIFY_DONE;
+	preserve = handoff_preserve_pages(page, 1);
+	unpreserve = handoff_unpreserve_pages(pfn_to_page(first),
+					      1U << le32_to_cpu(test_folios[0].order));
+	pr_info("test.pages: during the reboot preserve gives %d, unpreserve %d\n",
+		preserve, unpreserve);
+	if (!preserve)
+		handoff_unpreserve_pages(page, 1);
+	__free_page(page);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block test_pages_reboot_nb = {
+	.notifier_call = test_pages_reboot,
+};
+
 static void __init test_pages_preserve(void)
 {
 	unsigned int i, n;
@@ -275,6 +309,8 @@ static void __init test_pages_preserve(void)
 	if (handoff_register_producer(&test_pages_producer))
 		pr_warn("cannot register test.pages\n");
 	pr_info("test.pages: preserved %u folios, %llu KiB\n", n, kib);
+	if (n)
+		register_reboot_notifier(&test_pages_reboot_nb);
 }
 
 static struct handoff_producer test_producers[] = {
