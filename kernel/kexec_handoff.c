@@ -498,6 +498,50 @@ static void handoff_add_extent(struct handoff_out *out, void *buf, u64 size)
 	out->nr_extents++;
 }
 
+/* Undo the freeze of the producers before @stop, newest first. */
+static void handoff_thaw(struct handoff_producer *stop)
+{
+	struct handoff_producer *producer = stop;
+
+	list_for_each_entry_continue_reverse(producer, &handoff_producers, list)
+		if (producer->thaw)
+			producer->thaw();
+}
+
+/**
+ * kimage_handoff_freeze() - Fix what the reboot hands over.
+ * @image: The image the reboot is about to start.
+ *
+ * Producers with a freeze hook run it (they may preserve memory for
+ * their records), then preserved memory is listed (handoff_mem_freeze()).
+ * If any step refuses, the steps before it are undone and the system is
+ * as it was.
+ *
+ * Context: Process context, kexec lock held, before devices shut down.
+ * Return: 0, a producer's errno, or handoff_mem_freeze()'s.
+ */
+int kimage_handoff_freeze(struct kimage *image)
+{
+	struct handoff_producer *producer;
+	int ret;
+
+	guard(mutex)(&handoff_producers_lock);
+	list_for_each_entry(producer, &handoff_producers, list) {
+		ret = producer->freeze ? producer->freeze(image) : 0;
+		if (ret) {
+			pr_err("reboot refused by the producer of %s: %d\n",
+			       producer->name, ret);
+			handoff_thaw(producer);
+			return ret;
+		}
+	}
+	ret = handoff_mem_freeze(image);
+	if (ret)
+		handoff_thaw(list_entry(&handoff_producers,
+					struct handoff_producer, list));
+	return ret;
+}
+
 /**
  * kimage_handoff_seal() - Write the image's handoff for the next kernel.
  * @image: The image the reboot is about to start.

@@ -433,7 +433,30 @@ static int handoff_mem_write(struct kimage *image,
 }
 
 /**
- * kimage_handoff_freeze() - List preserved memory for the next kernel.
+ * kimage_handoff_keeps_pages() - Can an image take preserved memory?
+ * @image: A loaded image.
+ *
+ * Return: true when @image reads the handoff and reserves preserved memory
+ * before anything can use it.
+ */
+bool kimage_handoff_keeps_pages(const struct kimage *image)
+{
+	return image->handoff && image->handoff->keeps_pages;
+}
+
+/**
+ * handoff_discards_preserved() - Is handoff.discard_preserved set?
+ *
+ * Return: true when a reboot into an image that cannot take preserved
+ * memory goes ahead without it.
+ */
+bool handoff_discards_preserved(void)
+{
+	return READ_ONCE(handoff_discard);
+}
+
+/**
+ * handoff_mem_freeze() - List preserved memory for the next kernel.
  * @image: The image the reboot is about to start.
  *
  * From here on nothing can be preserved or unpreserved.  When memory is
@@ -446,7 +469,7 @@ static int handoff_mem_write(struct kimage *image,
  * cannot take preserved memory, -EBUSY when preserved memory is where a
  * segment goes, -E2BIG when it is too scattered to list, -ENOMEM.
  */
-int kimage_handoff_freeze(struct kimage *image)
+int handoff_mem_freeze(struct kimage *image)
 {
 	struct handoff_out *out = image->handoff;
 	struct handoff_pfns *r;

@@ -69,6 +69,7 @@ struct handoff_out;
 void *handoff_alloc(const struct kimage *image, unsigned int order);
 bool handoff_out_meets(const struct handoff_out *out, u64 start, u64 size);
 void handoff_mem_free(struct handoff_out *out);
+int handoff_mem_freeze(struct kimage *image);
 void __init handoff_read_preserved(void);
 unsigned long handoff_free_reserved(unsigned long pfn, unsigned long end);
 

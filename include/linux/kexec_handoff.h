@@ -56,6 +56,12 @@ handoff_next_record(const struct handoff_record *table, u32 nr,
  *	shut down: write the record into @buf, at most @room bytes, and
  *	return how many.  Must not sleep, allocate or take locks that a
  *	stopped CPU might hold.
+ * @freeze: Optional.  Called when the reboot into the image begins, in
+ *	process context before devices shut down: the last point where the
+ *	producer may sleep, allocate and preserve memory for what @fill
+ *	will write, or refuse the reboot by returning an errno.
+ * @thaw: Optional, with @freeze: undo it, because the reboot was refused
+ *	after @freeze succeeded.
  * @list: On the list of producers.
  */
 struct handoff_producer {
@@ -63,6 +69,8 @@ struct handoff_producer {
 	u32 version;
 	size_t (*room)(void);
 	size_t (*fill)(void *buf, size_t room);
+	int (*freeze)(struct kimage *image);
+	void (*thaw)(void);
 	struct list_head list;
 };
 
@@ -135,6 +143,8 @@ u32 handoff_generation(void);
 
 int kimage_handoff_prepare(struct kimage *image);
 int kimage_handoff_freeze(struct kimage *image);
+bool kimage_handoff_keeps_pages(const struct kimage *image);
+bool handoff_discards_preserved(void);
 void kimage_handoff_seal(struct kimage *image);
 void kimage_handoff_free(struct kimage *image);
 
