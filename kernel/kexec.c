@@ -19,6 +19,7 @@
 #include <linux/capability.h>
 #include <linux/compat.h>
 #include <linux/kexec.h>
+#include <linux/kexec_handoff.h>
 #include <linux/mm.h>
 #include <linux/security.h>
 #include <linux/slab.h>
@@ -111,6 +112,9 @@ static int kexec_build_and_install(struct kimage **slot, unsigned long entry,
 	/* The loader left the core header out of its checks: keep it current. */
 	if (!ret && type == KEXEC_TYPE_CRASH && (flags & KEXEC_CRASH_HOTPLUG_FLAGS))
 		crash_hotplug_find_header(image);
+	/* Such an image carries no handoff: producers may refuse it. */
+	if (!ret && type != KEXEC_TYPE_CRASH)
+		ret = kimage_handoff_accept(image);
 	if (!ret)
 		image = kexec_install(slot, image);
 

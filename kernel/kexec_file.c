@@ -42,6 +42,7 @@
 #include <linux/ioport.h>
 #include <linux/kernel_read_file.h>
 #include <linux/kexec.h>
+#include <linux/kexec_handoff.h>
 #include <linux/mm.h>
 #include <linux/memory_hotplug.h>
 #include <linux/mmzone.h>
@@ -953,6 +954,8 @@ static int kexec_file_build(struct kimage **slot, int kernel_fd, int initrd_fd,
 		ret = kimage_finish(image);
 	if (!ret)
 		ret = machine_kexec_post_load(image);
+	if (!ret && type != KEXEC_TYPE_CRASH)
+		ret = kimage_handoff_accept(image);
 	if (!ret) {
 		image->file = NULL;
 		/* IMA maps its segment now, to fill it in at exec. */

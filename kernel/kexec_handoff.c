@@ -63,6 +63,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
+#include <linux/unaligned.h>
 
 #include <asm/sections.h>
 
@@ -337,6 +338,35 @@ handoff_next_record(const struct handoff_record *table, u32 nr,
 	return NULL;
 }
 
+/**
+ * handoff_declares() - Does a kernel's declaration list a record version?
+ * @list: The list after the format range (<linux/kexec_handoff_abi.h>).
+ * @size: Its bytes.
+ * @name: The record's name.
+ * @version: The version the caller would write.
+ *
+ * Context: Any; no side effects.
+ * Return: true when @list has @name with @version before anything
+ * malformed (an entry cut short or a name without its NUL).
+ */
+bool handoff_declares(const u8 *list, u32 size, const char *name, u32 version)
+{
+	u32 off = 0;
+
+	while (list && size - off > sizeof(__le32)) {
+		const u8 *str = list + off + sizeof(__le32);
+		const u8 *nul = memchr(str, 0, size - off - sizeof(__le32));
+
+		if (!nul)
+			return false;
+		if (get_unaligned_le32(list + off) == version &&
+		    !strcmp(str, name))
+			return true;
+		off = nul + 1 - list;
+	}
+	return false;
+}
+
 /* ---------------------------------------------------------------- */
 /* Writing                                                           */
 /* ---------------------------------------------------------------- */
@@ -498,6 +528,68 @@ static void handoff_add_extent(struct handoff_out *out, void *buf, u64 size)
 	out->nr_extents++;
 }
 
+/**
+ * kimage_handoff_declare() - Keep what an image's kernel says it reads.
+ * @image: An image whose handoff kimage_handoff_prepare() set aside.
+ * @list: The list after the format range in its declaration, or NULL.
+ * @size: Bytes at @list; at most %HANDOFF_DECLARE_MAX are kept.
+ *
+ * Context: Process context.
+ * Return: 0 or -ENOMEM.
+ */
+int kimage_handoff_declare(struct kimage *image, const u8 *list, u32 size)
+{
+	struct handoff_out *out = image->handoff;
+
+	if (!out || !list || !size)
+		return 0;
+	size = min_t(u32, size, HANDOFF_DECLARE_MAX);
+	out->declared = kmemdup(list, size, GFP_KERNEL);
+	if (!out->declared)
+		return -ENOMEM;
+	out->declared_size = size;
+	return 0;
+}
+
+/**
+ * kimage_handoff_reads() - Does an image's kernel read a record version?
+ * @image: A loaded image.
+ * @name: The record's name.
+ * @version: Its version.
+ *
+ * Return: true when @image takes a handoff and its kernel declares it
+ * reads @version of @name.
+ */
+bool kimage_handoff_reads(const struct kimage *image, const char *name,
+			  u32 version)
+{
+	const struct handoff_out *out = image->handoff;
+
+	return out && handoff_declares(out->declared, out->declared_size,
+				       name, version);
+}
+
+/**
+ * kimage_handoff_accept() - May this image be loaded, as producers see it?
+ * @image: A new image, not a crash image, about to be installed.
+ *
+ * Context: Process context, kexec lock held.
+ * Return: 0, or the errno of the first producer that refuses it.
+ */
+int kimage_handoff_accept(const struct kimage *image)
+{
+	struct handoff_producer *producer;
+	int ret;
+
+	guard(mutex)(&handoff_producers_lock);
+	list_for_each_entry(producer, &handoff_producers, list) {
+		ret = producer->accept ? producer->accept(image) : 0;
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 /* Undo the freeze of the producers before @stop, newest first. */
 static void handoff_thaw(struct handoff_producer *stop)
 {
@@ -612,6 +704,7 @@ void kimage_handoff_free(struct kimage *image)
 	for (i = 0; i < out->nr_slots; i++)
 		free_pages((unsigned long)out->slot[i].buf, out->slot[i].order);
 	handoff_mem_free(out);
+	kfree(out->declared);
 	if (out->table)
 		free_page((unsigned long)out->table);
 	if (out->root_page)

@@ -383,6 +383,45 @@ static void records_by_name(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, handoff_next_record(table, 3, long_name, NULL));
 }
 
+/* A declaration as kernel_info.S lays it out: version, name, NUL. */
+static const u8 sample_declared[] = {
+	1, 0, 0, 0, 'r', 'e', 'c', '.', 'a', 0,
+	7, 0, 0, 0, 'r', 'e', 'c', '.', 'b', 0,
+	2, 0, 0, 0, 'r', 'e', 'c', '.', 'a', 0,
+};
+
+static void declared_records(struct kunit *test)
+{
+	const u8 *d = sample_declared;
+	u8 broken[sizeof(sample_declared)];
+	u32 len;
+
+	KUNIT_EXPECT_TRUE(test, handoff_declares(d, sizeof(sample_declared), "rec.a", 1));
+	KUNIT_EXPECT_TRUE(test, handoff_declares(d, sizeof(sample_declared), "rec.a", 2));
+	KUNIT_EXPECT_TRUE(test, handoff_declares(d, sizeof(sample_declared), "rec.b", 7));
+	KUNIT_EXPECT_FALSE(test, handoff_declares(d, sizeof(sample_declared), "rec.b", 1));
+	KUNIT_EXPECT_FALSE(test, handoff_declares(d, sizeof(sample_declared), "rec.c", 1));
+	KUNIT_EXPECT_FALSE(test, handoff_declares(d, sizeof(sample_declared), "rec", 1));
+	KUNIT_EXPECT_FALSE(test, handoff_declares(NULL, 0, "rec.a", 1));
+	KUNIT_EXPECT_FALSE(test, handoff_declares(d, 0, "rec.a", 1));
+
+	/* Cut short: only whole entries before the cut count. */
+	for (len = 0; len < sizeof(sample_declared); len++) {
+		KUNIT_EXPECT_EQ_MSG(test, handoff_declares(d, len, "rec.a", 1), len >= 10,
+				    "cut to %u bytes", len);
+		KUNIT_EXPECT_EQ_MSG(test, handoff_declares(d, len, "rec.b", 7), len >= 20,
+				    "cut to %u bytes", len);
+		KUNIT_EXPECT_EQ_MSG(test, handoff_declares(d, len, "rec.a", 2), false,
+				    "cut to %u bytes", len);
+	}
+	/* The last name without its NUL: the entries before it still count. */
+	memcpy(broken, sample_declared, sizeof(broken));
+	broken[sizeof(broken) - 1] = 'x';
+	KUNIT_EXPECT_TRUE(test, handoff_declares(broken, sizeof(broken), "rec.b", 7));
+	KUNIT_EXPECT_FALSE(test, handoff_declares(broken, sizeof(broken), "rec.a", 2));
+	KUNIT_EXPECT_FALSE(test, handoff_declares(broken, sizeof(broken), "rec.ax", 2));
+}
+
 static struct kunit_case handoff_format_cases[] = {
 	KUNIT_CASE(crc_convention),
 	KUNIT_CASE(root_round_trip),
@@ -398,6 +437,7 @@ static struct kunit_case handoff_format_cases[] = {
 	KUNIT_CASE(record_bytes),
 	KUNIT_CASE(ranges_checked),
 	KUNIT_CASE(records_by_name),
+	KUNIT_CASE(declared_records),
 	{}
 };
 

@@ -42,6 +42,7 @@ int handoff_check_table(const struct handoff_record *table, u32 nr, u32 crc);
 int handoff_check_record(const struct handoff_record *rec);
 int handoff_check_bytes(const struct handoff_record *rec, const void *bytes);
 int handoff_check_ranges(const void *bytes, u64 size, u64 *nr_ranges);
+bool handoff_declares(const u8 *list, u32 size, const char *name, u32 version);
 const struct handoff_record *
 handoff_next_record(const struct handoff_record *table, u32 nr,
 		    const char *name, const struct handoff_record *prev);
@@ -62,6 +63,10 @@ handoff_next_record(const struct handoff_record *table, u32 nr,
  *	will write, or refuse the reboot by returning an errno.
  * @thaw: Optional, with @freeze: undo it, because the reboot was refused
  *	after @freeze succeeded.
+ * @accept: Optional.  Called before an image other than a crash image is
+ *	loaded, with its handoff prepared if it has one: return an errno
+ *	to refuse the load, for example because the image cannot read what
+ *	the producer would have to hand over.
  * @list: On the list of producers.
  */
 struct handoff_producer {
@@ -71,6 +76,7 @@ struct handoff_producer {
 	size_t (*fill)(void *buf, size_t room);
 	int (*freeze)(struct kimage *image);
 	void (*thaw)(void);
+	int (*accept)(const struct kimage *image);
 	struct list_head list;
 };
 
@@ -101,6 +107,9 @@ struct handoff_extent {
  * @table: The record table, one page.
  * @nr_slots: Entries of @slot in use.
  * @slot: One per producer: its buffer and allocation order.
+ * @declared: What the image's kernel says it reads, as listed after the
+ *	format range in its declaration (<linux/kexec_handoff_abi.h>).
+ * @declared_size: Bytes at @declared.
  * @keeps_pages: The next kernel starts without running its decompressor,
  *	so that it reserves preserved memory before anything can use it;
  *	set by the image's loader.
@@ -124,6 +133,8 @@ struct handoff_out {
 		void *buf;
 		unsigned int order;
 	} slot[HANDOFF_PRODUCERS];
+	u8 *declared;
+	u32 declared_size;
 	bool keeps_pages;
 	unsigned int nr_mem;
 	struct {
@@ -142,8 +153,12 @@ const void *handoff_claim(const char *name, u32 version, u64 *size);
 u32 handoff_generation(void);
 
 int kimage_handoff_prepare(struct kimage *image);
+int kimage_handoff_declare(struct kimage *image, const u8 *list, u32 size);
+int kimage_handoff_accept(const struct kimage *image);
 int kimage_handoff_freeze(struct kimage *image);
 bool kimage_handoff_keeps_pages(const struct kimage *image);
+bool kimage_handoff_reads(const struct kimage *image, const char *name,
+			  u32 version);
 bool handoff_discards_preserved(void);
 void kimage_handoff_seal(struct kimage *image);
 void kimage_handoff_free(struct kimage *image);
@@ -169,6 +184,7 @@ int arch_handoff_find(u64 *phys, u64 *size);
 int __init arch_handoff_find_early(u64 *phys, u64 *size);
 void arch_kimage_handoff_seal(struct kimage *image);
 #else
+static inline int kimage_handoff_accept(const struct kimage *image) { return 0; }
 static inline int kimage_handoff_freeze(struct kimage *image) { return 0; }
 static inline void kimage_handoff_seal(struct kimage *image) { }
 static inline void kimage_handoff_free(struct kimage *image) { }

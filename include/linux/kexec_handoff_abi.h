@@ -55,8 +55,15 @@
  * (arch/x86/boot/compressed/kernel_info.S): a variable-length chunk with
  * the magic "HNDF", its size, then the lowest and the highest format it
  * reads (le16 each).  A kernel that says nothing is handed nothing.
+ *
+ * The rest of the chunk, to its end, lists records whose readers want to
+ * know before they hand anything over: each a le32 version the kernel
+ * reads and the record's name, NUL-terminated.  A record may be listed
+ * with several versions.  Loaders skip names they do not know.
  */
 #define HANDOFF_DECLARE_MAGIC	"HNDF"
+/* Most bytes of that list a loader keeps. */
+#define HANDOFF_DECLARE_MAX	256
 
 #ifndef __ASSEMBLY__
 #include <linux/build_bug.h>

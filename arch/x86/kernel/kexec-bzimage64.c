@@ -170,21 +170,14 @@ int bzimage64_parse(const void *buf, size_t len, bool la57, struct bzimage64 *bz
 	return 0;
 }
 
-/**
- * bzimage64_reads_handoff() - does the kernel read our handoff format?
- * @buf: the file, checked by bzimage64_parse()
- * @len: its size
- * @bz:  what bzimage64_parse() found
- *
- * Looks for the "HNDF" chunk of the kernel_info (see
- * <linux/kexec_handoff_abi.h>) and checks that its range of formats has
- * ours.  Every offset and size comes from the file and is checked before
- * it is used; anything malformed declares nothing.
- *
- * Context: any; no side effects.
- * Return: true if the kernel reads %HANDOFF_FORMAT.
+/*
+ * The "HNDF" chunk of the kernel_info (see <linux/kexec_handoff_abi.h>),
+ * at least its format range long, or NULL.  Every offset and size comes
+ * from the file and is checked before it is used; anything malformed
+ * declares nothing.
  */
-bool bzimage64_reads_handoff(const void *buf, size_t len, const struct bzimage64 *bz)
+static const u8 *bzimage64_handoff_chunk(const void *buf, size_t len,
+					 const struct bzimage64 *bz, u32 *chunk_size)
 {
 	const u8 *ki;
 	u32 start, off, total, size;
@@ -192,14 +185,14 @@ bool bzimage64_reads_handoff(const void *buf, size_t len, const struct bzimage64
 	if (!bz->kernel_info ||
 	    check_add_overflow(bz->setup_size, bz->kernel_info, &start) ||
 	    start > len || len - start < BZ_KERNEL_INFO_FIXED)
-		return false;
+		return NULL;
 	ki = (const u8 *)buf + start;
 	if (memcmp(ki, "LToP", 4))
-		return false;
+		return NULL;
 	off = get_unaligned_le32(ki + 4);
 	total = get_unaligned_le32(ki + 8);
 	if (total > len - start || off > total)
-		return false;
+		return NULL;
 
 	/* Chunks: a magic, a size that counts the magic and itself, data. */
 	for (; total - off >= 8; off += size) {
@@ -207,14 +200,59 @@ bool bzimage64_reads_handoff(const void *buf, size_t len, const struct bzimage64
 
 		size = get_unaligned_le32(chunk + 4);
 		if (size < 8 || size > total - off)
-			return false;
+			return NULL;
 		if (memcmp(chunk, HANDOFF_DECLARE_MAGIC, 4))
 			continue;
-		return size >= 12 &&
-		       get_unaligned_le16(chunk + 8) <= HANDOFF_FORMAT &&
-		       get_unaligned_le16(chunk + 10) >= HANDOFF_FORMAT;
+		if (size < 12)
+			return NULL;
+		*chunk_size = size;
+		return chunk;
 	}
-	return false;
+	return NULL;
+}
+
+/**
+ * bzimage64_reads_handoff() - does the kernel read our handoff format?
+ * @buf: the file, checked by bzimage64_parse()
+ * @len: its size
+ * @bz:  what bzimage64_parse() found
+ *
+ * Looks for the "HNDF" chunk of the kernel_info and checks that its range
+ * of formats has ours.
+ *
+ * Context: any; no side effects.
+ * Return: true if the kernel reads %HANDOFF_FORMAT.
+ */
+bool bzimage64_reads_handoff(const void *buf, size_t len, const struct bzimage64 *bz)
+{
+	const u8 *chunk;
+	u32 size;
+
+	chunk = bzimage64_handoff_chunk(buf, len, bz, &size);
+	return chunk && get_unaligned_le16(chunk + 8) <= HANDOFF_FORMAT &&
+	       get_unaligned_le16(chunk + 10) >= HANDOFF_FORMAT;
+}
+
+/**
+ * bzimage64_handoff_records() - the records the kernel says it reads
+ * @buf: the file, checked by bzimage64_parse()
+ * @len: its size
+ * @bz:  what bzimage64_parse() found
+ * @size: set to the length of the list
+ *
+ * Context: any; no side effects.
+ * Return: the list after the format range of the "HNDF" chunk, for
+ * handoff_declares(), or NULL when there is no chunk.
+ */
+const u8 *bzimage64_handoff_records(const void *buf, size_t len,
+				    const struct bzimage64 *bz, u32 *size)
+{
+	const u8 *chunk = bzimage64_handoff_chunk(buf, len, bz, size);
+
+	if (!chunk)
+		return NULL;
+	*size -= 12;
+	return chunk + 12;
 }
 
 static bool bzimage64_la57(void)
@@ -1360,10 +1398,18 @@ int arch_kexec_file_load(struct kexec_file *kf)
 	 */
 	if (!bzimage64_crash(kf) &&
 	    bzimage64_reads_handoff(kf->kernel, kf->kernel_size, &lay.bz)) {
+		const u8 *records;
+		u32 size;
+
 		ret = kimage_handoff_prepare(kf->image);
 		if (ret)
 			return ret;
 		kf->image->handoff->keeps_pages = lay.unpacked;
+		records = bzimage64_handoff_records(kf->kernel, kf->kernel_size,
+						    &lay.bz, &size);
+		ret = kimage_handoff_declare(kf->image, records, size);
+		if (ret)
+			return ret;
 		kexec_file_debug(kf, "bzImage: reads handoff format %u: handing it over%s\n",
 				 HANDOFF_FORMAT, lay.unpacked ? "" :
 				 ", without preserved memory");

@@ -61,6 +61,8 @@ void bzimage64_relocate(const struct bzimage64_kernel *k,
 
 int bzimage64_parse(const void *buf, size_t len, bool la57, struct bzimage64 *bz);
 bool bzimage64_reads_handoff(const void *buf, size_t len, const struct bzimage64 *bz);
+const u8 *bzimage64_handoff_records(const void *buf, size_t len,
+				    const struct bzimage64 *bz, u32 *size);
 
 #ifdef CONFIG_CRASH_DUMP
 struct boot_e820_entry;
