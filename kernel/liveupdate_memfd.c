@@ -1,0 +1,356 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * memfds handed over by /dev/liveupdate.
+ *
+ * At the reboot, every folio of the file is preserved where it is and
+ * listed, with its offset, in a chain of chunks that are preserved too
+ * (<linux/liveupdate_abi.h>); the size, file position, seals and mode
+ * travel in the file's entry.  The folios are taken as they are then:
+ * writes into them until the machine stops are handed over, a hole
+ * filled after the reboot began is not.
+ *
+ * The next kernel makes a new memfd and puts the same folios into it.
+ * Nothing is copied either way.
+ */
+
+#define pr_fmt(fmt) "liveupdate: " fmt
+
+#include <linux/fcntl.h>
+#include <linux/fs.h>
+#include <linux/kexec_handoff.h>
+#include <linux/mm.h>
+#include <linux/pagemap.h>
+#include <linux/shmem_fs.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+
+#include "liveupdate_internal.h"
+
+#define MEMFD_PREFIX		"memfd:"
+
+/* What a frozen memfd holds: a reference on each folio and chunk. */
+struct memfd_frozen {
+	unsigned long nr_folios;
+	struct folio **folios;
+	unsigned int nr_chunks;
+	struct folio **chunks;
+};
+
+static bool memfd_can_preserve(struct file *file)
+{
+	return shmem_file(file) && S_ISREG(file_inode(file)->i_mode) &&
+		!strncmp(file_dentry(file)->d_name.name, MEMFD_PREFIX,
+			 strlen(MEMFD_PREFIX));
+}
+
+static void memfd_release_frozen(struct memfd_frozen *fz)
+{
+	unsigned long i;
+
+	for (i = 0; i < fz->nr_folios; i++) {
+		handoff_unpreserve_folio(fz->folios[i]);
+		folio_put(fz->folios[i]);
+	}
+	for (i = 0; i < fz->nr_chunks; i++) {
+		handoff_unpreserve_folio(fz->chunks[i]);
+		folio_put(fz->chunks[i]);
+	}
+	kvfree(fz->folios);
+	kvfree(fz->chunks);
+	kfree(fz);
+}
+
+/* Take and preserve every folio of [0, @pages), holding a reference. */
+static int memfd_take_folios(struct inode *inode, pgoff_t pages,
+			     struct memfd_frozen *fz)
+{
+	struct address_space *mapping = inode->i_mapping;
+	pgoff_t index = 0;
+	int ret;
+
+	while (index < pages) {
+		struct folio *folio;
+
+		if (!xa_find(&mapping->i_pages, &index, pages - 1, XA_PRESENT))
+			break;
+		ret = shmem_get_folio(inode, index, 0, &folio, SGP_READ);
+		if (ret)
+			return ret;
+		if (!folio) {
+			/* Allocated by fallocate() but never written: a hole. */
+			index++;
+			continue;
+		}
+		folio_unlock(folio);
+		ret = handoff_preserve_folio(folio);
+		if (ret) {
+			folio_put(folio);
+			return ret;
+		}
+		fz->folios[fz->nr_folios++] = folio;
+		index = folio_next_index(folio);
+		cond_resched();
+	}
+	return 0;
+}
+
+static u32 memfd_chunk_crc(struct liveupdate_chunk *c, u32 nr)
+{
+	c->crc = 0;
+	return handoff_crc(c, offsetof(struct liveupdate_chunk, folio[nr]));
+}
+
+static void memfd_seal_chunk(struct liveupdate_chunk *c)
+{
+	c->crc = cpu_to_le32(memfd_chunk_crc(c, le32_to_cpu(c->nr)));
+}
+
+/*
+ * List the folios in chunks of @order, preserved; return the first
+ * chunk's address.
+ */
+static int memfd_write_chunks(struct memfd_frozen *fz, unsigned int order,
+			      u64 *first)
+{
+	unsigned long done = 0, per_chunk = LIVEUPDATE_CHUNK_FOLIOS(order);
+	struct liveupdate_chunk *prev = NULL;
+	unsigned int i;
+	int ret;
+
+	*first = 0;
+	if (!fz->nr_folios)
+		return 0;
+	fz->chunks = kvcalloc(DIV_ROUND_UP(fz->nr_folios, per_chunk),
+			      sizeof(*fz->chunks), GFP_KERNEL);
+	if (!fz->chunks)
+		return -ENOMEM;
+	while (done < fz->nr_folios) {
+		unsigned long n = min(fz->nr_folios - done, per_chunk);
+		struct liveupdate_chunk *c;
+		struct folio *cf;
+
+		cf = folio_alloc(GFP_KERNEL | __GFP_ZERO, order);
+		if (!cf)
+			return -ENOMEM;
+		ret = handoff_preserve_folio(cf);
+		if (ret) {
+			folio_put(cf);
+			return ret;
+		}
+		fz->chunks[fz->nr_chunks++] = cf;
+		c = folio_address(cf);
+		for (i = 0; i < n; i++) {
+			struct folio *folio = fz->folios[done + i];
+
+			c->folio[i].index = cpu_to_le64(folio->index);
+			c->folio[i].pfn = cpu_to_le64(folio_pfn(folio) |
+				((u64)folio_order(folio) << LIVEUPDATE_ORDER_SHIFT));
+		}
+		c->nr = cpu_to_le32(n);
+		memfd_seal_chunk(c);
+		if (prev) {
+			/* The next pointer is under the checksum: seal again. */
+			prev->next = cpu_to_le64(PFN_PHYS(folio_pfn(cf)));
+			memfd_seal_chunk(prev);
+		} else {
+			*first = PFN_PHYS(folio_pfn(cf));
+		}
+		prev = c;
+		done += n;
+	}
+	return 0;
+}
+
+static int memfd_freeze(struct liveupdate_file *lf)
+{
+	struct liveupdate_memfd_ent *ent = (void *)lf->data;
+	struct inode *inode = file_inode(lf->file);
+	struct memfd_frozen *fz;
+	unsigned int order;
+	pgoff_t pages;
+	loff_t size;
+	u64 first;
+	int ret;
+
+	fz = kzalloc(sizeof(*fz), GFP_KERNEL);
+	if (!fz)
+		return -ENOMEM;
+	/* The size and the page cache cannot change under the lock. */
+	inode_lock(inode);
+	size = i_size_read(inode);
+	pages = DIV_ROUND_UP(size, PAGE_SIZE);
+	fz->folios = kvmalloc_array(max_t(pgoff_t, pages, 1),
+				    sizeof(*fz->folios), GFP_KERNEL);
+	ret = fz->folios ? memfd_take_folios(inode, pages, fz) : -ENOMEM;
+	/* Small lists take small chunks. */
+	order = min_t(unsigned int, LIVEUPDATE_CHUNK_ORDER,
+		      get_order(struct_size_t(struct liveupdate_chunk, folio,
+					      max(fz->nr_folios, 1UL))));
+	if (!ret)
+		ret = memfd_write_chunks(fz, order, &first);
+	if (ret) {
+		inode_unlock(inode);
+		memfd_release_frozen(fz);
+		return ret;
+	}
+	memset(ent, 0, sizeof(*ent));
+	ent->size = cpu_to_le64(size);
+	ent->pos = cpu_to_le64(READ_ONCE(lf->file->f_pos));
+	ent->seals = cpu_to_le32(SHMEM_I(inode)->seals);
+	ent->nr_folios = cpu_to_le32(fz->nr_folios);
+	ent->chunk = cpu_to_le64(first);
+	ent->mode = cpu_to_le32(inode->i_mode & 07777);
+	ent->chunk_order = cpu_to_le32(order);
+	inode_unlock(inode);
+	lf->priv = fz;
+	return 0;
+}
+
+static void memfd_thaw(struct liveupdate_file *lf)
+{
+	memfd_release_frozen(lf->priv);
+	lf->priv = NULL;
+}
+
+/*
+ * Walk the chain of chunks of @ent, taking each back, calling @fn for
+ * each folio entry, then freeing the chunk.  Stops at the first error.
+ */
+static int memfd_walk(const struct liveupdate_memfd_ent *ent,
+		      int (*fn)(void *arg, pgoff_t index, u64 pfn,
+				unsigned int order),
+		      void *arg)
+{
+	u32 left = le32_to_cpu(ent->nr_folios);
+	u32 order = le32_to_cpu(ent->chunk_order);
+	u64 phys = le64_to_cpu(ent->chunk);
+	int ret = 0;
+
+	if (order > LIVEUPDATE_CHUNK_ORDER)
+		return -EINVAL;
+	while (left) {
+		struct liveupdate_chunk *c;
+		struct folio *cf;
+		u32 n, crc, i;
+
+		if (!phys)
+			return -EINVAL;
+		cf = handoff_restore_folio(phys, order);
+		if (IS_ERR(cf))
+			return PTR_ERR(cf);
+		c = folio_address(cf);
+		n = le32_to_cpu(c->nr);
+		crc = le32_to_cpu(c->crc);
+		if (!n || n > LIVEUPDATE_CHUNK_FOLIOS(order) || n > left ||
+		    memfd_chunk_crc(c, n) != crc) {
+			pr_err("a memfd's list of folios at %#llx is damaged\n", phys);
+			folio_put(cf);
+			return -EBADMSG;
+		}
+		for (i = 0; i < n && !ret; i++) {
+			u64 pfn = le64_to_cpu(c->folio[i].pfn);
+
+			ret = fn(arg, le64_to_cpu(c->folio[i].index),
+				 pfn & LIVEUPDATE_PFN_MASK,
+				 pfn >> LIVEUPDATE_ORDER_SHIFT);
+		}
+		left -= n;
+		phys = le64_to_cpu(c->next);
+		folio_put(cf);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+struct memfd_restore {
+	struct file *file;
+	pgoff_t pages;
+	pgoff_t next;
+};
+
+static int memfd_restore_one(void *arg, pgoff_t index, u64 pfn,
+			     unsigned int order)
+{
+	struct memfd_restore *r = arg;
+	struct folio *folio;
+	int ret;
+
+	if (order > MAX_PAGE_ORDER || index < r->next ||
+	    index + (1UL << order) > r->pages)
+		return -EINVAL;
+	folio = handoff_restore_folio(PFN_PHYS(pfn), order);
+	if (IS_ERR(folio))
+		return PTR_ERR(folio);
+	ret = shmem_insert_folio(r->file, folio, index);
+	folio_put(folio);
+	r->next = index + (1UL << order);
+	return ret;
+}
+
+static struct file *memfd_retrieve(const u8 *data)
+{
+	const struct liveupdate_memfd_ent *ent = (const void *)data;
+	loff_t size = le64_to_cpu(ent->size);
+	struct memfd_restore r = {};
+	struct inode *inode;
+	int ret;
+
+	if (size < 0 || size > MAX_LFS_FILESIZE)
+		return ERR_PTR(-EINVAL);
+	r.file = shmem_file_setup(MEMFD_PREFIX "liveupdate", size, VM_NORESERVE);
+	if (IS_ERR(r.file))
+		return r.file;
+	r.file->f_mode |= FMODE_LSEEK | FMODE_PREAD | FMODE_PWRITE |
+		FMODE_ATOMIC_POS;
+	r.file->f_flags |= O_LARGEFILE;
+	r.pages = DIV_ROUND_UP(size, PAGE_SIZE);
+	ret = memfd_walk(ent, memfd_restore_one, &r);
+	if (ret) {
+		fput(r.file);
+		return ERR_PTR(ret);
+	}
+	inode = file_inode(r.file);
+	inode->i_mode = (inode->i_mode & S_IFMT) |
+		(le32_to_cpu(ent->mode) & 07777);
+	SHMEM_I(inode)->seals = le32_to_cpu(ent->seals);
+	/* As F_ADD_SEALS does: no shared writable mapping from now on. */
+	if (SHMEM_I(inode)->seals & F_SEAL_WRITE)
+		mapping_deny_writable(r.file->f_mapping);
+	r.file->f_pos = le64_to_cpu(ent->pos);
+	return r.file;
+}
+
+static int memfd_discard_one(void *arg, pgoff_t index, u64 pfn,
+			     unsigned int order)
+{
+	struct folio *folio;
+
+	if (order > MAX_PAGE_ORDER)
+		return -EINVAL;
+	folio = handoff_restore_folio(PFN_PHYS(pfn), order);
+	if (IS_ERR(folio))
+		return PTR_ERR(folio);
+	folio_put(folio);
+	return 0;
+}
+
+static void memfd_discard(const u8 *data)
+{
+	int ret = memfd_walk((const void *)data, memfd_discard_one, NULL);
+
+	if (ret)
+		pr_warn("a memfd nobody retrieved was not freed at once (%d); its memory is freed with the rest\n",
+			ret);
+}
+
+const struct liveupdate_handler liveupdate_memfd_handler = {
+	.name = LIVEUPDATE_MEMFD_HANDLER,
+	.version = LIVEUPDATE_MEMFD_VERSION,
+	.declared = LIVEUPDATE_MEMFD_DECLARE,
+	.can_preserve = memfd_can_preserve,
+	.freeze = memfd_freeze,
+	.thaw = memfd_thaw,
+	.retrieve = memfd_retrieve,
+	.discard = memfd_discard,
+};
