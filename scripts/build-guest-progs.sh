@@ -19,8 +19,10 @@ make -s -C "$src" O="$obj" ARCH=x86_64 headers >/dev/null
 mkdir -p "$out"
 # Only the generated C programs: the base tree's IMA scripts need an IMA
 # kernel and securityfs, which the test kernel does not build.
-make -s -C "$src/tools/testing/selftests/kexec" OUTPUT="$out" \
-	KHDR_INCLUDES="-isystem $obj/usr/include" TEST_PROGS= TEST_FILES= all
+for dir in kexec liveupdate; do
+	make -s -C "$src/tools/testing/selftests/$dir" OUTPUT="$out" \
+		KHDR_INCLUDES="-isystem $obj/usr/include" TEST_PROGS= TEST_FILES= all
+done
 
 # Guest helpers that are not selftests: they end the boot they run in.
 # NAME.c is linked with the images it loads, NAME-*.S.

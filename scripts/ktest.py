@@ -339,6 +339,7 @@ class Scenario:
     must_fail: str = ''         # a control: the judge must refuse it, saying this
     needs: tuple = ()           # CONFIG_ symbols the kernel must have
     programs: tuple = ()        # test programs to run and judge (TAP)
+    staged: tuple = ()          # TAP the guest's own checks relay, judged the same way
     machine: str = 'pc'
     kernels: tuple = ()         # uname -r suffix expected in each generation
     expect_serial: str = ''     # regex the console must show; QEMU stops there
@@ -593,6 +594,17 @@ SCENARIOS = [
     # handoff.discard_preserved=1 lets the reboot into a packed kernel go on.
     Scenario('handoff-pages-discard', plan=('s',), extra='handoff_test.pages=70',
              needs=('CONFIG_KEXEC_HANDOFF_CORRUPT_TEST',)),
+    # /dev/liveupdate: memfds in sessions across a chain of three kernels,
+    # fresh data in each; the errno of every bad call in the first.
+    Scenario('liveupdate', plan=('s', 's'), extra='liveupdate=on',
+             needs=('CONFIG_LIVEUPDATE',),
+             staged=('liveupdate_gen1', 'liveupdate_gen2', 'liveupdate_gen3'),
+             console_shows=(r'liveupdate: handing over 23 sessions with 106 files',
+                            r'liveupdate: 23 sessions handed over, 106 files in them')),
+    # Into the baseline kernel, which reads no handoff: refused while a
+    # session holds a file, then the same hop with the session closed.
+    Scenario('liveupdate-baseline', plan=('s@baseline',), extra='liveupdate=on',
+             needs=('CONFIG_LIVEUPDATE',), kernels=('-kx', '-base')),
     Scenario('ima-kexec', plan=('s', 's'), needs=('CONFIG_IMA_KEXEC',)),
     Scenario('ima-kexec-moved', plan=('s', 's'), extra='kexec_file.claim=0',
              needs=('CONFIG_IMA_KEXEC',)),
@@ -717,6 +729,8 @@ SCENARIOS = [
 
 INIT_RE = re.compile(r'ktest: init gen=(\d+) via=(\S+)')
 INIT_SIZE_RE = re.compile(r'ktest: init gen=(\d+) via=(\S+) .* cpus=(\d+) ram=(\d+) mem=(\d+)')
+# MemTotal once what a generation held for user space at boot is given back.
+SETTLED_RE = re.compile(r'ktest: settled gen=(\d+) mem=(\d+)')
 KASLR_LOST = 'Physical KASLR disabled: no suitable memory region!'
 # Hops after which the decompressor finds no room for physical KASLR with
 # upstream as well, as (firmware, reboot method, kernel it leaves, kernel
@@ -830,7 +844,14 @@ def judge_hops(texts, firmware):
     sizes keep other amounts for themselves), and, unless upstream loses
     it too, room for the decompressor to randomise the physical address,
     and, after one of our kernels, an intact EFI memory attributes table.
-    Capture kernels (via=kdump) are small on purpose."""
+    Capture kernels (via=kdump) are small on purpose.  A generation that
+    holds memory for user space at boot (handed-over memfds) says when it
+    has given it back ("settled"), and that MemTotal is the one judged."""
+    settled = {}
+    for text in texts:
+        m = SETTLED_RE.search(text)
+        if m:
+            settled[int(m.group(1))] = int(m.group(2))
     first = None
     first_mem = {}
     method = 'boot'
@@ -852,6 +873,7 @@ def judge_hops(texts, firmware):
             continue
         gen, via = int(m.group(1)), m.group(2)
         cpus, ram, mem = int(m.group(3)), int(m.group(4)), int(m.group(5))
+        mem = settled.get(gen, mem)
         new_kernel = (KERNEL_RE.search(text) or [None, '?'])[1]
         if lost and gen > 1 and via != 'kdump' and \
                 not kaslr_lost_upstream(firmware, method, kernel, new_kernel):
@@ -1185,8 +1207,8 @@ def check_scenarios(results, scenarios):
             results.add('PASS', f'scenario {scn.name}')
         if scn.wants_kunit:
             judge_kunit(results, result)
-        if scn.programs:
-            judge_tap(results, result, scn.programs, scn.deviations)
+        if scn.programs or scn.staged:
+            judge_tap(results, result, scn.programs + scn.staged, scn.deviations)
 
 
 def bench_smoke(results):

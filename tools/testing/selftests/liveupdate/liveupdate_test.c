@@ -1,0 +1,465 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /dev/liveupdate across kexec reboots, in stages.
+ *
+ * The stage is kept in a preserved memfd (session "state", token 0): when
+ * there is none, this is stage 1.  Every stage checks what the stage
+ * before handed over, then, unless told "last", hands over fresh data for
+ * the next one: memfds with random bytes (several MiB), an empty one, a
+ * sparse sealed one with a file position, many sessions with many files,
+ * a session closed before the reboot, and one the next stage finishes
+ * after retrieving only part of it.  A child process keeps the sessions
+ * open until the reboot; the caller reboots with kexec -s.
+ *
+ * Stage 1 also checks the errno of each bad call.  Output is TAP, with the
+ * plan at the end.
+ *
+ * "hold" only puts one memfd into a session "held" and leaves a child
+ * holding it, its pid in /tmp/liveupdate-holder.pid: for tests of a
+ * reboot into a kernel that cannot take it.
+ *
+ * Usage: liveupdate_test next|last|hold
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <linux/liveupdate.h>
+
+#define DEVICE		"/dev/liveupdate"
+#define BIG_SIZE	(5 * 1024 * 1024 + 123)
+#define SPARSE_SIZE	(1024 * 1024)
+#define SPARSE_AT	(512 * 1024)
+#define SPARSE_POS	4242
+#define MANY_SESSIONS	20
+#define MANY_FILES	5
+
+static int tests;
+static int failed;
+
+static void result(int ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%s %d ", ok ? "ok" : "not ok", ++tests);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+	if (!ok)
+		failed++;
+}
+
+/* errno of a call that returned -1, or 0 when it succeeded. */
+#define ERR(call)	((call) < 0 ? errno : 0)
+
+static void expect_errno(int got, int want, const char *what)
+{
+	if (got == want)
+		result(1, "%s gives %s", what, want ? strerrorname_np(want) : "0");
+	else
+		result(0, "%s gives %s, not %s", what,
+		       got ? strerrorname_np(got) : "0",
+		       want ? strerrorname_np(want) : "0");
+}
+
+static uint64_t xorshift(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+static void fill(unsigned char *buf, size_t len, uint64_t seed)
+{
+	uint64_t s = seed * 0x9e3779b97f4a7c15ULL + 1;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		buf[i] = xorshift(&s);
+}
+
+static int create_session(int dev, const char *name)
+{
+	struct liveupdate_ioctl_create_session arg = { .size = sizeof(arg) };
+
+	snprintf((char *)arg.name, sizeof(arg.name), "%s", name);
+	if (ioctl(dev, LIVEUPDATE_IOCTL_CREATE_SESSION, &arg) < 0)
+		return -errno;
+	return arg.fd;
+}
+
+static int retrieve_session(int dev, const char *name)
+{
+	struct liveupdate_ioctl_retrieve_session arg = { .size = sizeof(arg) };
+
+	snprintf((char *)arg.name, sizeof(arg.name), "%s", name);
+	if (ioctl(dev, LIVEUPDATE_IOCTL_RETRIEVE_SESSION, &arg) < 0)
+		return -errno;
+	return arg.fd;
+}
+
+static int preserve(int session, int fd, uint64_t token)
+{
+	struct liveupdate_session_preserve_fd arg = {
+		.size = sizeof(arg), .fd = fd, .token = token,
+	};
+
+	return ioctl(session, LIVEUPDATE_SESSION_PRESERVE_FD, &arg) < 0 ? -errno : 0;
+}
+
+static int retrieve(int session, uint64_t token)
+{
+	struct liveupdate_session_retrieve_fd arg = {
+		.size = sizeof(arg), .token = token,
+	};
+
+	if (ioctl(session, LIVEUPDATE_SESSION_RETRIEVE_FD, &arg) < 0)
+		return -errno;
+	return arg.fd;
+}
+
+static int finish(int session)
+{
+	struct liveupdate_session_finish arg = { .size = sizeof(arg) };
+
+	return ioctl(session, LIVEUPDATE_SESSION_FINISH, &arg) < 0 ? -errno : 0;
+}
+
+static int memfd_with(const void *buf, size_t len, unsigned int flags)
+{
+	int fd = memfd_create("liveupdate-test", flags);
+
+	if (fd < 0 || (len && pwrite(fd, buf, len, 0) != (ssize_t)len))
+		return -1;
+	return fd;
+}
+
+/* Does @fd hold exactly @len bytes equal to @want? */
+static int same_contents(int fd, const unsigned char *want, size_t len)
+{
+	unsigned char *got;
+	struct stat st;
+	int same;
+
+	if (fstat(fd, &st) || st.st_size != (off_t)len)
+		return 0;
+	if (!len)
+		return 1;
+	got = malloc(len);
+	if (!got)
+		return 0;
+	same = pread(fd, got, len, 0) == (ssize_t)len && !memcmp(got, want, len);
+	free(got);
+	return same;
+}
+
+/* The errno of each bad call; stage 1 only. */
+static void bad_calls(int dev)
+{
+	struct liveupdate_ioctl_create_session c;
+	struct {
+		struct liveupdate_ioctl_create_session arg;
+		uint64_t tail;
+	} longer;
+	int s, t, fd, pipefd[2], i, n;
+	struct liveupdate_session_finish fin;
+
+	expect_errno(ERR(open(DEVICE, O_RDWR)), EBUSY, "a second open of " DEVICE);
+
+	memset(&c, 0, sizeof(c));
+	c.size = 4;
+	snprintf((char *)c.name, sizeof(c.name), "short");
+	expect_errno(ERR(ioctl(dev, LIVEUPDATE_IOCTL_CREATE_SESSION, &c)), EINVAL,
+		     "CREATE_SESSION with a size below the structure");
+	memset(&longer, 0, sizeof(longer));
+	longer.arg.size = sizeof(longer);
+	snprintf((char *)longer.arg.name, sizeof(longer.arg.name), "longer");
+	longer.tail = 1;
+	expect_errno(ERR(ioctl(dev, LIVEUPDATE_IOCTL_CREATE_SESSION, &longer)), E2BIG,
+		     "CREATE_SESSION with a non-zero unknown tail");
+	longer.tail = 0;
+	expect_errno(ERR(ioctl(dev, LIVEUPDATE_IOCTL_CREATE_SESSION, &longer)), 0,
+		     "CREATE_SESSION with a zero unknown tail");
+	if (longer.arg.fd >= 0)
+		close(longer.arg.fd);
+
+	expect_errno(-create_session(dev, ""), EINVAL, "CREATE_SESSION with an empty name");
+	memset(&c, 'x', sizeof(c));
+	c.size = sizeof(c);
+	expect_errno(ERR(ioctl(dev, LIVEUPDATE_IOCTL_CREATE_SESSION, &c)), EINVAL,
+		     "CREATE_SESSION with an unterminated name");
+	s = create_session(dev, "twice");
+	expect_errno(s < 0 ? -s : 0, 0, "CREATE_SESSION twice: the first");
+	expect_errno(-create_session(dev, "twice"), EEXIST, "CREATE_SESSION twice: the second");
+	expect_errno(-retrieve_session(dev, "never-handed-over"), ENOENT,
+		     "RETRIEVE_SESSION of an unknown name");
+	expect_errno(ERR(ioctl(dev, _IO(LIVEUPDATE_IOCTL_TYPE, 0x3f), &c)), EINVAL,
+		     "an unknown command on " DEVICE);
+
+	fd = memfd_with("x", 1, 0);
+	expect_errno(-preserve(s, 1000, 1), EBADF, "PRESERVE_FD of a closed descriptor");
+	if (pipe(pipefd) == 0) {
+		expect_errno(-preserve(s, pipefd[0], 1), ENOENT, "PRESERVE_FD of a pipe");
+		close(pipefd[0]);
+		close(pipefd[1]);
+	}
+	expect_errno(-preserve(s, fd, 7), 0, "PRESERVE_FD of a memfd");
+	t = memfd_with("y", 1, 0);
+	expect_errno(-preserve(s, t, 7), EEXIST, "PRESERVE_FD with a token in use");
+	close(t);
+	t = create_session(dev, "twice-other");
+	expect_errno(-preserve(t, fd, 8), EBUSY, "PRESERVE_FD of a file another session holds");
+	expect_errno(-retrieve(s, 7), EINVAL, "RETRIEVE_FD on an outgoing session");
+	memset(&fin, 0, sizeof(fin));
+	fin.size = sizeof(fin);
+	expect_errno(ERR(ioctl(s, LIVEUPDATE_SESSION_FINISH, &fin)), EINVAL,
+		     "FINISH on an outgoing session");
+	expect_errno(ERR(ioctl(s, _IO(LIVEUPDATE_IOCTL_TYPE, 0x4f), &fin)), EINVAL,
+		     "an unknown command on a session");
+	close(t);
+
+	/* A session holds 128 files; closing it gives them all up. */
+	for (i = 0, n = 0; i < 127; i++) {
+		int m = memfd_with("z", 1, 0);
+
+		n += preserve(s, m, 100 + i) == 0;
+		close(m);
+	}
+	result(n == 127, "a session takes 128 files (%d more after the first)", n);
+	t = memfd_with("z", 1, 0);
+	expect_errno(-preserve(s, t, 99), ENOSPC, "PRESERVE_FD of a 129th file");
+	close(t);
+	close(fd);
+	close(s);
+	s = create_session(dev, "twice");
+	expect_errno(s < 0 ? -s : 0, 0, "CREATE_SESSION of a name whose session was closed");
+	close(s);
+}
+
+/* Hand over what stage @stage + 1 checks. */
+static int hand_over(int dev, int stage)
+{
+	unsigned char *big = malloc(BIG_SIZE), page[4096], one[64];
+	int s, fd, i, j, ok = 1;
+	char name[32];
+
+	fill(big, BIG_SIZE, stage);
+	s = create_session(dev, "data");
+	fd = memfd_with(big, BIG_SIZE, 0);
+	ok &= s >= 0 && fd >= 0 && !preserve(s, fd, 1);
+	fd = memfd_with(NULL, 0, 0);
+	ok &= fd >= 0 && !preserve(s, fd, 2);
+	fill(page, sizeof(page), stage + 1000);
+	fd = memfd_create("sparse", MFD_ALLOW_SEALING);
+	ok &= fd >= 0 && !ftruncate(fd, SPARSE_SIZE) &&
+		pwrite(fd, page, sizeof(page), SPARSE_AT) == sizeof(page) &&
+		!fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW) &&
+		lseek(fd, SPARSE_POS, SEEK_SET) == SPARSE_POS &&
+		!preserve(s, fd, 3);
+	result(ok, "stage %d hands over session data: %d random bytes, an empty and a sparse memfd",
+	       stage, BIG_SIZE);
+
+	for (i = 0; i < MANY_SESSIONS; i++) {
+		snprintf(name, sizeof(name), "many-%d", i);
+		s = create_session(dev, name);
+		for (j = 0; j < MANY_FILES; j++) {
+			fill(one, sizeof(one), stage * 10000 + i * 100 + j);
+			fd = memfd_with(one, sizeof(one), 0);
+			ok &= s >= 0 && fd >= 0 && !preserve(s, fd, j);
+		}
+	}
+	result(ok, "stage %d hands over %d sessions of %d files", stage,
+	       MANY_SESSIONS, MANY_FILES);
+
+	s = create_session(dev, "closed");
+	fd = memfd_with("gone", 4, 0);
+	ok = s >= 0 && fd >= 0 && !preserve(s, fd, 1);
+	close(s);
+	s = create_session(dev, "finish");
+	for (j = 0; j < 2; j++) {
+		fill(page, sizeof(page), stage * 7 + j);
+		fd = memfd_with(page, sizeof(page), 0);
+		ok &= s >= 0 && fd >= 0 && !preserve(s, fd, j);
+	}
+	result(ok, "stage %d closes one session and hands over one to finish", stage);
+
+	s = create_session(dev, "state");
+	snprintf(name, sizeof(name), "%d", stage + 1);
+	fd = memfd_with(name, strlen(name), 0);
+	ok = s >= 0 && fd >= 0 && !preserve(s, fd, 0);
+	result(ok, "stage %d hands over the stage number", stage);
+	free(big);
+	return ok;
+}
+
+/* Check what stage @stage - 1 handed over. */
+static void check(int dev, int stage)
+{
+	unsigned char *big = malloc(BIG_SIZE), page[4096], one[64], *p;
+	int s, fd, i, j, ok;
+	char name[32];
+	struct stat st;
+
+	fill(big, BIG_SIZE, stage - 1);
+	s = retrieve_session(dev, "data");
+	result(s >= 0, "RETRIEVE_SESSION data");
+	expect_errno(-retrieve_session(dev, "data"), EINVAL,
+		     "RETRIEVE_SESSION of a session retrieved already");
+	fd = retrieve(s, 1);
+	result(fd >= 0 && same_contents(fd, big, BIG_SIZE),
+	       "the %d random bytes are the same after the reboot", BIG_SIZE);
+	expect_errno(-retrieve(s, 1), ENOENT, "RETRIEVE_FD of a token retrieved already");
+	expect_errno(-retrieve(s, 99), ENOENT, "RETRIEVE_FD of an unknown token");
+	i = memfd_with("x", 1, 0);
+	expect_errno(-preserve(s, i, 5), EINVAL, "PRESERVE_FD into a handed-over session");
+	close(i);
+	fd = retrieve(s, 2);
+	result(fd >= 0 && !fstat(fd, &st) && st.st_size == 0,
+	       "the empty memfd is empty after the reboot");
+	fd = retrieve(s, 3);
+	fill(page, sizeof(page), stage - 1 + 1000);
+	p = fd >= 0 ? mmap(NULL, SPARSE_SIZE, PROT_READ, MAP_SHARED, fd, 0) : MAP_FAILED;
+	ok = p != MAP_FAILED && !memcmp(p + SPARSE_AT, page, sizeof(page));
+	for (i = 0; ok && i < SPARSE_SIZE; i++)
+		if ((i < SPARSE_AT || i >= SPARSE_AT + (int)sizeof(page)) && p[i])
+			ok = 0;
+	result(ok, "the sparse memfd has its page and zeros elsewhere");
+	result(fd >= 0 && fcntl(fd, F_GET_SEALS) == (F_SEAL_SHRINK | F_SEAL_GROW),
+	       "the sparse memfd keeps its seals");
+	result(fd >= 0 && lseek(fd, 0, SEEK_CUR) == SPARSE_POS,
+	       "the sparse memfd keeps its file position");
+	expect_errno(fd >= 0 ? ERR(ftruncate(fd, 2 * SPARSE_SIZE)) : -1, EPERM,
+		     "growing the sealed memfd");
+	close(s);
+	expect_errno(-retrieve_session(dev, "data"), ENOENT,
+		     "RETRIEVE_SESSION of a session closed after retrieval");
+	result(fd >= 0 && pread(fd, page, 1, SPARSE_AT) == 1,
+	       "a retrieved memfd outlives its closed session");
+
+	ok = 1;
+	for (i = 0; i < MANY_SESSIONS; i++) {
+		snprintf(name, sizeof(name), "many-%d", i);
+		s = retrieve_session(dev, name);
+		for (j = 0; j < MANY_FILES; j++) {
+			fill(one, sizeof(one), (stage - 1) * 10000 + i * 100 + j);
+			fd = s >= 0 ? retrieve(s, j) : -1;
+			ok &= fd >= 0 && same_contents(fd, one, sizeof(one));
+			close(fd);
+		}
+		ok &= s >= 0 && finish(s) == 0;
+		close(s);
+	}
+	result(ok, "%d sessions of %d files each are the same after the reboot",
+	       MANY_SESSIONS, MANY_FILES);
+
+	expect_errno(-retrieve_session(dev, "closed"), ENOENT,
+		     "RETRIEVE_SESSION of a session closed before the reboot");
+
+	s = retrieve_session(dev, "finish");
+	fill(page, sizeof(page), (stage - 1) * 7);
+	fd = s >= 0 ? retrieve(s, 0) : -1;
+	result(fd >= 0 && same_contents(fd, page, sizeof(page)),
+	       "the first file of session finish");
+	expect_errno(-finish(s), 0, "FINISH");
+	expect_errno(-retrieve(s, 1), ENOENT, "RETRIEVE_FD after FINISH");
+	result(fd >= 0 && same_contents(fd, page, sizeof(page)),
+	       "a file retrieved before FINISH stays");
+	close(fd);
+	i = create_session(dev, "finish");
+	result(i >= 0, "CREATE_SESSION of a finished session's name");
+	close(i);
+	close(s);
+	free(big);
+}
+
+/* Leave a child holding the sessions until the reboot ends it. */
+static void hold_sessions(int stage)
+{
+	pid_t pid;
+	FILE *f;
+	int fd;
+
+	pid = fork();
+	if (pid == 0) {
+		setsid();
+		fd = open("/dev/null", O_RDWR);
+		dup2(fd, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		for (;;)
+			pause();
+	}
+	f = fopen("/tmp/liveupdate-holder.pid", "w");
+	if (f) {
+		fprintf(f, "%d\n", pid);
+		fclose(f);
+	}
+	result(pid > 0 && f, "stage %d: child %d holds the sessions for the reboot",
+	       stage, pid);
+}
+
+int main(int argc, char **argv)
+{
+	int dev, state, stage = 1, next, hold, fd;
+	char buf[16] = "";
+
+	if (argc != 2 || (strcmp(argv[1], "next") && strcmp(argv[1], "last") &&
+			  strcmp(argv[1], "hold"))) {
+		fprintf(stderr, "usage: %s next|last|hold\n", argv[0]);
+		return 2;
+	}
+	next = !strcmp(argv[1], "next");
+	hold = !strcmp(argv[1], "hold");
+	printf("TAP version 13\n");
+	dev = open(DEVICE, O_RDWR);
+	result(dev >= 0, "open " DEVICE);
+	if (dev < 0) {
+		printf("1..%d\n", tests);
+		return 1;
+	}
+	if (hold) {
+		state = create_session(dev, "held");
+		fd = memfd_with("held", 4, 0);
+		result(state >= 0 && fd >= 0 && !preserve(state, fd, 1),
+		       "a session holds a memfd");
+		close(dev);
+		hold_sessions(1);
+		printf("1..%d\n", tests);
+		return failed ? 1 : 0;
+	}
+
+	state = retrieve_session(dev, "state");
+	if (state >= 0) {
+		fd = retrieve(state, 0);
+		if (fd >= 0 && pread(fd, buf, sizeof(buf) - 1, 0) > 0)
+			stage = atoi(buf);
+		result(stage > 1, "stage %d: the stage number was handed over", stage);
+		finish(state);
+		close(fd);
+		close(state);
+		check(dev, stage);
+	} else {
+		result(state == -ENOENT, "stage 1: no stage number handed over");
+		bad_calls(dev);
+	}
+
+	if (next && hand_over(dev, stage)) {
+		close(dev);
+		hold_sessions(stage);
+	} else if (next) {
+		failed++;
+	}
+	printf("1..%d\n", tests);
+	return failed ? 1 : 0;
+}
