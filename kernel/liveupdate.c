@@ -344,23 +344,16 @@ static int liveupdate_session_release(struct inode *inode, struct file *file)
 }
 
 static long liveupdate_preserve_fd(struct liveupdate_session *s,
-				   void __user *uarg)
+				   const struct liveupdate_session_preserve_fd *arg)
 {
-	struct liveupdate_session_preserve_fd arg;
 	const struct liveupdate_handler *h = NULL;
 	struct liveupdate_session *t;
 	struct liveupdate_file *lf;
 	struct file *file;
 	unsigned int i;
-	u32 usize;
 	int ret;
 
-	ret = liveupdate_get_arg(&arg, sizeof(arg), sizeof(arg), uarg, &usize);
-	if (ret)
-		return ret;
-	if (s->incoming)
-		return -EINVAL;
-	file = fget(arg.fd);
+	file = fget(arg->fd);
 	if (!file)
 		return -EBADF;
 	for (i = 0; i < ARRAY_SIZE(liveupdate_handlers); i++) {
@@ -382,7 +375,7 @@ static long liveupdate_preserve_fd(struct liveupdate_session *s,
 			continue;
 		list_for_each_entry(lf, &t->files, list) {
 			ret = -EEXIST;
-			if (t == s && lf->token == arg.token)
+			if (t == s && lf->token == arg->token)
 				goto unlock;
 			ret = -EBUSY;
 			if (lf->file == file)
@@ -397,7 +390,7 @@ static long liveupdate_preserve_fd(struct liveupdate_session *s,
 	lf = kzalloc(sizeof(*lf), GFP_KERNEL);
 	if (!lf)
 		goto unlock;
-	lf->token = arg.token;
+	lf->token = arg->token;
 	lf->file = file;
 	lf->handler = h;
 	list_add_tail(&lf->list, &s->files);
@@ -435,60 +428,64 @@ static int liveupdate_install(struct file *file, void __user *uarg,
 	return 0;
 }
 
-static long liveupdate_retrieve_fd(struct liveupdate_session *s,
-				   void __user *uarg)
-{
-	struct liveupdate_session_retrieve_fd arg;
-	struct file *file;
-	u32 usize;
-	int ret;
-
-	ret = liveupdate_get_arg(&arg, sizeof(arg), sizeof(arg), uarg, &usize);
-	if (ret)
-		return ret;
-	if (!s->incoming)
-		return -EINVAL;
-	scoped_guard(mutex, &liveupdate_lock)
-		file = liveupdate_retrieve_file(s, arg.token);
-	if (IS_ERR(file))
-		return PTR_ERR(file);
-	return liveupdate_install(file, uarg, &arg, sizeof(arg), usize, &arg.fd);
-}
-
-static long liveupdate_finish_ioctl(struct liveupdate_session *s,
-				    void __user *uarg)
-{
-	struct liveupdate_session_finish arg;
-	u32 usize;
-	int ret;
-
-	ret = liveupdate_get_arg(&arg, sizeof(arg), sizeof(arg), uarg, &usize);
-	if (ret)
-		return ret;
-	if (!s->incoming)
-		return -EINVAL;
-	guard(mutex)(&liveupdate_lock);
-	liveupdate_finish(s);
-	return 0;
-}
+/* The retrieve structure is the preserve structure under another name. */
+static_assert(sizeof(struct liveupdate_session_preserve_fd) ==
+	      sizeof(struct liveupdate_session_retrieve_fd));
+static_assert(offsetof(struct liveupdate_session_preserve_fd, fd) ==
+	      offsetof(struct liveupdate_session_retrieve_fd, fd));
+static_assert(offsetof(struct liveupdate_session_preserve_fd, token) ==
+	      offsetof(struct liveupdate_session_retrieve_fd, token));
 
 static long liveupdate_session_ioctl(struct file *file, unsigned int cmd,
 				     unsigned long arg)
 {
 	struct liveupdate_session *s = file->private_data;
 	void __user *uarg = (void __user *)arg;
+	union {
+		struct liveupdate_session_preserve_fd fd;
+		struct liveupdate_session_finish finish;
+	} u;
+	struct file *got;
+	bool outgoing;
+	size_t size;
+	u32 usize;
+	int ret;
 
 	if (_IOC_TYPE(cmd) != LIVEUPDATE_IOCTL_TYPE)
 		return -ENOTTY;
 	switch (cmd) {
 	case LIVEUPDATE_SESSION_PRESERVE_FD:
-		return liveupdate_preserve_fd(s, uarg);
 	case LIVEUPDATE_SESSION_RETRIEVE_FD:
-		return liveupdate_retrieve_fd(s, uarg);
+		size = sizeof(u.fd);
+		break;
 	case LIVEUPDATE_SESSION_FINISH:
-		return liveupdate_finish_ioctl(s, uarg);
+		size = sizeof(u.finish);
+		break;
+	default:
+		return -EINVAL;
 	}
-	return -EINVAL;
+	ret = liveupdate_get_arg(&u, size, size, uarg, &usize);
+	if (ret)
+		return ret;
+	/* Only outgoing sessions take files; only handed-over ones give. */
+	outgoing = cmd == LIVEUPDATE_SESSION_PRESERVE_FD;
+	if (s->incoming == outgoing)
+		return -EINVAL;
+
+	switch (cmd) {
+	case LIVEUPDATE_SESSION_PRESERVE_FD:
+		return liveupdate_preserve_fd(s, &u.fd);
+	case LIVEUPDATE_SESSION_RETRIEVE_FD:
+		scoped_guard(mutex, &liveupdate_lock)
+			got = liveupdate_retrieve_file(s, u.fd.token);
+		if (IS_ERR(got))
+			return PTR_ERR(got);
+		return liveupdate_install(got, uarg, &u.fd, size, usize, &u.fd.fd);
+	default:
+		scoped_guard(mutex, &liveupdate_lock)
+			liveupdate_finish(s);
+		return 0;
+	}
 }
 
 static const struct file_operations liveupdate_session_fops = {
@@ -511,24 +508,17 @@ static struct file *liveupdate_session_file(struct liveupdate_session *s)
 	return file;
 }
 
-static long liveupdate_create_session(void __user *uarg)
+/* A new outgoing session named @name, as a file. */
+static struct file *liveupdate_create_session(const char *name)
 {
-	struct liveupdate_ioctl_create_session arg;
 	struct liveupdate_session *s;
 	struct file *file;
-	u32 usize;
-	int ret;
+	int ret = 0;
 
-	ret = liveupdate_get_arg(&arg, sizeof(arg), sizeof(arg), uarg, &usize);
-	if (ret)
-		return ret;
-	ret = liveupdate_check_name(arg.name);
-	if (ret)
-		return ret;
 	s = kzalloc(sizeof(*s), GFP_KERNEL);
 	if (!s)
-		return -ENOMEM;
-	strscpy(s->name, arg.name);
+		return ERR_PTR(-ENOMEM);
+	strscpy(s->name, name);
 	INIT_LIST_HEAD(&s->files);
 
 	scoped_guard(mutex, &liveupdate_lock) {
@@ -545,8 +535,9 @@ static long liveupdate_create_session(void __user *uarg)
 	}
 	if (ret) {
 		kfree(s);
-		return ret;
+		return ERR_PTR(ret);
 	}
+	/* From here on, the file's release frees the session. */
 	file = liveupdate_session_file(s);
 	if (IS_ERR(file)) {
 		scoped_guard(mutex, &liveupdate_lock) {
@@ -554,16 +545,39 @@ static long liveupdate_create_session(void __user *uarg)
 			liveupdate_nr_out--;
 		}
 		kfree(s);
-		return PTR_ERR(file);
 	}
-	/* From here on, the file's release frees the session. */
-	return liveupdate_install(file, uarg, &arg, sizeof(arg), usize, &arg.fd);
+	return file;
 }
 
-static long liveupdate_retrieve_session(void __user *uarg)
+/* The handed-over session named @name, as a file. */
+static struct file *liveupdate_retrieve_session(const char *name)
 {
-	struct liveupdate_ioctl_retrieve_session arg;
 	struct liveupdate_session *s;
+	struct file *file;
+
+	guard(mutex)(&liveupdate_lock);
+	s = liveupdate_find(name);
+	if (!s || !s->incoming)
+		return ERR_PTR(-ENOENT);
+	if (s->retrieved)
+		return ERR_PTR(-EINVAL);
+	file = liveupdate_session_file(s);
+	if (!IS_ERR(file))
+		s->retrieved = true;
+	return file;
+}
+
+/* The retrieve structure is the create structure under another name. */
+static_assert(sizeof(struct liveupdate_ioctl_create_session) ==
+	      sizeof(struct liveupdate_ioctl_retrieve_session));
+static_assert(offsetof(struct liveupdate_ioctl_create_session, fd) ==
+	      offsetof(struct liveupdate_ioctl_retrieve_session, fd));
+static_assert(offsetof(struct liveupdate_ioctl_create_session, name) ==
+	      offsetof(struct liveupdate_ioctl_retrieve_session, name));
+
+static long liveupdate_session_cmd(unsigned int cmd, void __user *uarg)
+{
+	struct liveupdate_ioctl_create_session arg;
 	struct file *file;
 	u32 usize;
 	int ret;
@@ -574,18 +588,12 @@ static long liveupdate_retrieve_session(void __user *uarg)
 	ret = liveupdate_check_name(arg.name);
 	if (ret)
 		return ret;
-
-	scoped_guard(mutex, &liveupdate_lock) {
-		s = liveupdate_find(arg.name);
-		if (!s || !s->incoming)
-			return -ENOENT;
-		if (s->retrieved)
-			return -EINVAL;
-		file = liveupdate_session_file(s);
-		if (IS_ERR(file))
-			return PTR_ERR(file);
-		s->retrieved = true;
-	}
+	if (cmd == LIVEUPDATE_IOCTL_CREATE_SESSION)
+		file = liveupdate_create_session(arg.name);
+	else
+		file = liveupdate_retrieve_session(arg.name);
+	if (IS_ERR(file))
+		return PTR_ERR(file);
 	return liveupdate_install(file, uarg, &arg, sizeof(arg), usize, &arg.fd);
 }
 
@@ -611,9 +619,8 @@ static long liveupdate_ioctl(struct file *file, unsigned int cmd,
 		return -ENOTTY;
 	switch (cmd) {
 	case LIVEUPDATE_IOCTL_CREATE_SESSION:
-		return liveupdate_create_session(uarg);
 	case LIVEUPDATE_IOCTL_RETRIEVE_SESSION:
-		return liveupdate_retrieve_session(uarg);
+		return liveupdate_session_cmd(cmd, uarg);
 	}
 	return -EINVAL;
 }
