@@ -598,9 +598,23 @@ SCENARIOS = [
     # fresh data in each; the errno of every bad call in the first.
     Scenario('liveupdate', plan=('s', 's'), extra='liveupdate=on',
              needs=('CONFIG_LIVEUPDATE',),
-             staged=('liveupdate_gen1', 'liveupdate_gen2', 'liveupdate_gen3'),
+             staged=('liveupdate_gen1', 'liveupdate_gen2', 'liveupdate_gen3'), kaslr=True,
              console_shows=(r'liveupdate: handing over 23 sessions with 106 files',
                             r'liveupdate: 23 sessions handed over, 106 files in them')),
+    # Twenty hops with fresh memfds in each: every stage's data arrives,
+    # and MemTotal and MemFree come back to the same once settled.
+    Scenario('liveupdate-loop', plan=('s',) * 20, extra='liveupdate=on',
+             needs=('CONFIG_LIVEUPDATE',),
+             staged=tuple(f'liveupdate_gen{n}' for n in range(1, 22))),
+    # A crash kernel loaded during the hop, and one loaded in the next
+    # kernel while sessions hold files: the crash path ignores them.
+    Scenario('liveupdate-kdump', plan=('s', 'p'), extra='liveupdate=on crashkernel=192M',
+             needs=('CONFIG_LIVEUPDATE', 'CONFIG_CRASH_DUMP'),
+             staged=('liveupdate_gen1', 'liveupdate_gen2')),
+    # The sessions record damaged after the seal: discarded, not fatal.
+    Scenario('liveupdate-corrupt', plan=('s',),
+             extra='liveupdate=on handoff_test.corrupt=liveupdate.sessions',
+             needs=('CONFIG_LIVEUPDATE', 'CONFIG_KEXEC_HANDOFF_CORRUPT_TEST')),
     # Into the baseline kernel, which reads no handoff: refused while a
     # session holds a file, then the same hop with the session closed.
     Scenario('liveupdate-baseline', plan=('s@baseline',), extra='liveupdate=on',
@@ -730,7 +744,7 @@ SCENARIOS = [
 INIT_RE = re.compile(r'ktest: init gen=(\d+) via=(\S+)')
 INIT_SIZE_RE = re.compile(r'ktest: init gen=(\d+) via=(\S+) .* cpus=(\d+) ram=(\d+) mem=(\d+)')
 # MemTotal once what a generation held for user space at boot is given back.
-SETTLED_RE = re.compile(r'ktest: settled gen=(\d+) mem=(\d+)')
+SETTLED_RE = re.compile(r'ktest: settled gen=(\d+) mem=(\d+)(?: free=(\d+))?')
 KASLR_LOST = 'Physical KASLR disabled: no suitable memory region!'
 # Hops after which the decompressor finds no room for physical KASLR with
 # upstream as well, as (firmware, reboot method, kernel it leaves, kernel
@@ -846,12 +860,26 @@ def judge_hops(texts, firmware):
     and, after one of our kernels, an intact EFI memory attributes table.
     Capture kernels (via=kdump) are small on purpose.  A generation that
     holds memory for user space at boot (handed-over memfds) says when it
-    has given it back ("settled"), and that MemTotal is the one judged."""
-    settled = {}
+    has given it back ("settled"), and that MemTotal is the one judged.
+    Generations that hand the same over again say their MemFree then too:
+    over a chain, the median of its later half must not fall below the
+    median of its earlier half by MEM_TOLERANCE of MemTotal, or memory
+    leaks hop by hop (one generation's noise does not count)."""
+    settled, free = {}, {}
     for text in texts:
         m = SETTLED_RE.search(text)
         if m:
             settled[int(m.group(1))] = int(m.group(2))
+            if m.group(3):
+                free[int(m.group(1))] = int(m.group(3))
+    if len(free) >= 4:
+        order = [free[g] for g in sorted(free)]
+        half = len(order) // 2
+        early, late = statistics.median(order[:half]), statistics.median(order[half:])
+        if early - late > settled[min(free)] * MEM_TOLERANCE:
+            return (f'MemFree once settled falls from a median of {early:.0f} kB in '
+                    f'generations {min(free)}-{sorted(free)[half - 1]} to {late:.0f} kB '
+                    f'after them (more than {MEM_TOLERANCE:.0%} of MemTotal)')
     first = None
     first_mem = {}
     method = 'boot'
