@@ -22,16 +22,29 @@
 #include <linux/pagemap.h>
 #include <linux/shmem_fs.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 #include <linux/vmalloc.h>
 
 #include "liveupdate_internal.h"
 
 #define MEMFD_PREFIX		"memfd:"
 
-/* What a frozen memfd holds: a reference on each folio and chunk. */
+/* Physically contiguous page frames [@pfn, @pfn + @nr), preserved at once. */
+struct memfd_run {
+	unsigned long pfn;
+	unsigned long nr;
+};
+
+/*
+ * What a frozen memfd holds: a reference on each folio and chunk, and the
+ * folios' memory preserved in runs of contiguous pages, which are far
+ * fewer than folios when the file's pages lie together.
+ */
 struct memfd_frozen {
 	unsigned long nr_folios;
 	struct folio **folios;
+	unsigned long nr_runs;
+	struct memfd_run *runs;
 	unsigned int nr_chunks;
 	struct folio **chunks;
 };
@@ -47,20 +60,62 @@ static void memfd_release_frozen(struct memfd_frozen *fz)
 {
 	unsigned long i;
 
-	for (i = 0; i < fz->nr_folios; i++) {
-		handoff_unpreserve_folio(fz->folios[i]);
+	for (i = 0; i < fz->nr_runs; i++)
+		handoff_unpreserve_pages(pfn_to_page(fz->runs[i].pfn),
+					 fz->runs[i].nr);
+	for (i = 0; i < fz->nr_folios; i++)
 		folio_put(fz->folios[i]);
-	}
 	for (i = 0; i < fz->nr_chunks; i++) {
 		handoff_unpreserve_folio(fz->chunks[i]);
 		folio_put(fz->chunks[i]);
 	}
 	kvfree(fz->folios);
+	kvfree(fz->runs);
 	kvfree(fz->chunks);
 	kfree(fz);
 }
 
-/* Take and preserve every folio of [0, @pages), holding a reference. */
+static int memfd_run_cmp(const void *a, const void *b)
+{
+	const struct memfd_run *x = a, *y = b;
+
+	return x->pfn < y->pfn ? -1 : x->pfn > y->pfn;
+}
+
+/* Preserve the folios' memory in as few runs as it lies in. */
+static int memfd_preserve_runs(struct memfd_frozen *fz)
+{
+	struct memfd_run *r;
+	unsigned long i, n = 0;
+	int ret;
+
+	if (!fz->nr_folios)
+		return 0;
+	r = kvmalloc_array(fz->nr_folios, sizeof(*r), GFP_KERNEL);
+	if (!r)
+		return -ENOMEM;
+	for (i = 0; i < fz->nr_folios; i++) {
+		r[i].pfn = folio_pfn(fz->folios[i]);
+		r[i].nr = folio_nr_pages(fz->folios[i]);
+	}
+	sort(r, fz->nr_folios, sizeof(*r), memfd_run_cmp, NULL);
+	for (i = 1; i < fz->nr_folios; i++) {
+		if (r[n].pfn + r[n].nr == r[i].pfn)
+			r[n].nr += r[i].nr;
+		else
+			r[++n] = r[i];
+	}
+	fz->runs = r;
+	for (i = 0; i <= n; i++) {
+		ret = handoff_preserve_pages(pfn_to_page(r[i].pfn), r[i].nr);
+		if (ret)
+			return ret;
+		fz->nr_runs++;
+	}
+	return 0;
+}
+
+/* Take every folio of [0, @pages), holding a reference. */
 static int memfd_take_folios(struct inode *inode, pgoff_t pages,
 			     struct memfd_frozen *fz)
 {
@@ -82,11 +137,6 @@ static int memfd_take_folios(struct inode *inode, pgoff_t pages,
 			continue;
 		}
 		folio_unlock(folio);
-		ret = handoff_preserve_folio(folio);
-		if (ret) {
-			folio_put(folio);
-			return ret;
-		}
 		fz->folios[fz->nr_folios++] = folio;
 		index = folio_next_index(folio);
 		cond_resched();
@@ -182,6 +232,8 @@ static int memfd_freeze(struct liveupdate_file *lf)
 	fz->folios = kvmalloc_array(max_t(pgoff_t, pages, 1),
 				    sizeof(*fz->folios), GFP_KERNEL);
 	ret = fz->folios ? memfd_take_folios(inode, pages, fz) : -ENOMEM;
+	if (!ret)
+		ret = memfd_preserve_runs(fz);
 	/* Small lists take small chunks. */
 	order = min_t(unsigned int, LIVEUPDATE_CHUNK_ORDER,
 		      get_order(struct_size_t(struct liveupdate_chunk, folio,
