@@ -40,7 +40,9 @@ under SeaBIOS and OVMF are the reference.
 The matrix varies one thing at a time around the headline (64 MiB of
 initramfs, 1 CPU, SeaBIOS; every method, both kernels): payloads of 0 and
 512 MiB, 4 CPUs, OVMF.  BENCH_FULL=1 runs every combination instead
-(about four hours).
+(about four hours).  Three more rows (ours, kexec -s, "keptN M") hand 0,
+256 and 1024 MiB over in a memfd through /dev/liveupdate at every hop:
+the blackout should not grow with what is preserved beyond its metadata.
 
 Results: a table on the terminal and in out/bench/bench.md (medians, and
 each phase's spread, (max - min) / median), every sample in
@@ -116,21 +118,25 @@ class Config:
     pad: int            # MiB of initramfs padding
     cpus: int
     uefi: bool
+    preserve: int = -1  # MiB handed over in a memfd at each hop; -1: no liveupdate
 
     @property
     def name(self):
         fw = 'uefi' if self.uefi else 'bios'
-        return f'{self.kernel}-{self.method}-{self.pad}M-smp{self.cpus}-{fw}'
+        kept = f'-kept{self.preserve}M' if self.preserve >= 0 else ''
+        return f'{self.kernel}-{self.method}-{self.pad}M{kept}-smp{self.cpus}-{fw}'
 
     def scenario(self, samples):
         target = '@baseline' if self.kernel == 'baseline' and self.method != 'fw' else ''
-        mem = '3G' if self.pad >= 512 else ('1G' if self.pad else '512M')
+        big = max(self.pad, self.preserve)
+        mem = '3G' if big >= 512 else ('1G' if big > 0 else '512M')
+        extra = f'liveupdate=on kpreserve={self.preserve}' if self.preserve >= 0 else ''
         return ktest.Scenario(
             f'bench-{self.name}', plan=(self.method + target,) * samples,
             smp=self.cpus, mem=mem, pad_mib=self.pad, uefi=self.uefi,
             kernel=BASELINE if self.kernel == 'baseline' else ktest.KERNEL,
-            gen_timeout=300 if self.pad >= 512 else 0, in_check=False,
-            debugcon=True)
+            gen_timeout=300 if big >= 512 else 0, in_check=False,
+            debugcon=True, extra=extra)
 
 
 METHOD_NAMES = {'l': 'kexec -l', 'i': 'kexec -i -l', 's': 'kexec -s -l',
@@ -154,6 +160,9 @@ def matrix():
                 continue
             for kernel in KERNELS:
                 configs.append(Config(kernel, method, pad, cpus, uefi))
+    # Files handed over through /dev/liveupdate: the blackout must not grow
+    # with what is preserved, beyond its metadata.
+    configs += [Config('ours', 's', 0, 1, False, kept) for kept in (0, 256, 1024)]
     keep = os.environ.get('BENCH_FILTER')
     if keep:
         configs = [c for c in configs if re.search(keep, c.name)]
@@ -192,7 +201,10 @@ def samples_of(result):
 
 
 def row_of(cfg, i, s):
-    row = {'config': cfg.name, 'kernel': cfg.kernel, 'method': METHOD_NAMES[cfg.method],
+    method = METHOD_NAMES[cfg.method]
+    if cfg.preserve >= 0:
+        method = f'-s kept{cfg.preserve}M'
+    row = {'config': cfg.name, 'kernel': cfg.kernel, 'method': method,
            'payload_mib': cfg.pad, 'cpus': cfg.cpus,
            'firmware': 'OVMF' if cfg.uefi else 'SeaBIOS', 'sample': i + 1}
     for name, starts, end in PHASES:

@@ -18,7 +18,11 @@
  * holding it, its pid in /tmp/liveupdate-holder.pid: for tests of a
  * reboot into a kernel that cannot take it.
  *
- * Usage: liveupdate_test next|last|hold
+ * "bench MIB" finishes a session "bench" handed over, if there is one,
+ * and hands over a new one with a memfd of MIB MiB (none for 0): for
+ * timing the reboot with that much preserved.
+ *
+ * Usage: liveupdate_test next|last|hold|bench MIB
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -409,14 +413,56 @@ static void hold_sessions(int stage)
 	       stage, pid);
 }
 
+/* The session "bench": take the last one back, hand over @mib MiB. */
+static int timing_session(int dev, long mib)
+{
+	static char chunk[1 << 20];
+	struct stat st;
+	int s, fd;
+	long i;
+
+	s = retrieve_session(dev, "bench");
+	if (s >= 0) {
+		fd = retrieve(s, 0);
+		result(fd >= 0 && !fstat(fd, &st), "the bench memfd came back, %lld MiB",
+		       fd >= 0 ? (long long)st.st_size >> 20 : -1LL);
+		result(!finish(s), "FINISH of session bench");
+		close(fd);
+		close(s);
+	}
+	if (!mib)
+		return 0;
+	memset(chunk, 0x5a, sizeof(chunk));
+	s = create_session(dev, "bench");
+	fd = memfd_create("bench", 0);
+	for (i = 0; fd >= 0 && i < mib; i++)
+		if (write(fd, chunk, sizeof(chunk)) != sizeof(chunk))
+			break;
+	result(s >= 0 && fd >= 0 && i == mib && !preserve(s, fd, 0),
+	       "a session holds a memfd of %ld MiB", mib);
+	close(fd);
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	int dev, state, stage = 1, next, hold, fd;
 	char buf[16] = "";
 
+	if (argc == 3 && !strcmp(argv[1], "bench")) {
+		printf("TAP version 13\n");
+		dev = open(DEVICE, O_RDWR);
+		result(dev >= 0, "open " DEVICE);
+		if (dev >= 0 && timing_session(dev, atol(argv[2]))) {
+			close(dev);
+			hold_sessions(0);
+		}
+		printf("1..%d\n", tests);
+		return failed ? 1 : 0;
+	}
 	if (argc != 2 || (strcmp(argv[1], "next") && strcmp(argv[1], "last") &&
 			  strcmp(argv[1], "hold"))) {
-		fprintf(stderr, "usage: %s next|last|hold\n", argv[0]);
+		fprintf(stderr, "usage: %s next|last|hold|bench MIB\n", argv[0]);
 		return 2;
 	}
 	next = !strcmp(argv[1], "next");
