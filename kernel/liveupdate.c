@@ -255,6 +255,17 @@ static int liveupdate_check_record(const void *bytes, u64 size)
 		if (!len || len == LIVEUPDATE_HANDLER_LEN || fe[i].reserved)
 			return -EINVAL;
 	}
+	/* A token names one file of its session. */
+	sum = 0;
+	for (i = 0; i < ns; i++) {
+		u32 first = sum, end = first + le32_to_cpu(se[i].nr_files), k;
+
+		for (j = first + 1; j < end; j++)
+			for (k = first; k < j; k++)
+				if (fe[j].token == fe[k].token)
+					return -EINVAL;
+		sum = end;
+	}
 	return ns;
 }
 

@@ -136,6 +136,14 @@ static void record_names(struct kunit *test)
 		KUNIT_EXPECT_EQ_MSG(test, liveupdate_check_record(&r, sizeof(r)),
 				    -EINVAL, "file %u with a reserved field set", i);
 	}
+	/* A token twice in one session; the same token in two is fine. */
+	test_record_fill(&r);
+	r.fe[4].token = r.fe[2].token;
+	KUNIT_EXPECT_EQ(test, liveupdate_check_record(&r, sizeof(r)), -EINVAL);
+	test_record_fill(&r);
+	r.fe[2].token = r.fe[0].token;
+	KUNIT_EXPECT_EQ(test, liveupdate_check_record(&r, sizeof(r)), TEST_SESSIONS);
+
 	/* A handler nobody knows is the retrieval's problem, not the record's. */
 	test_record_fill(&r);
 	strscpy_pad(r.fe[1].handler, "socket");
