@@ -729,17 +729,22 @@ static const char *liveupdate_cannot_take(const struct kimage *image)
 	return NULL;
 }
 
-/* Refuse what cannot take the files, unless told to leave them behind. */
-static int liveupdate_check_image(const struct kimage *image, const char *what)
+/*
+ * Refuse what cannot take the files, unless told to leave them behind.
+ * On success *@takes says whether the image receives the sessions.
+ */
+static int liveupdate_check_image(const struct kimage *image, const char *what,
+				  bool *takes)
 {
 	const char *why = liveupdate_cannot_take(image);
 
+	*takes = !why;
 	if (!why)
 		return 0;
 	if (handoff_discards_preserved()) {
 		pr_warn("%u files in %u sessions are left behind: the image %s\n",
 			liveupdate_nr_out_files, liveupdate_nr_out, why);
-		return -EAGAIN;
+		return 0;
 	}
 	pr_err("%s refused: sessions hold %u files and the image %s (handoff.discard_preserved=1 goes ahead without them)\n",
 	       what, liveupdate_nr_out_files, why);
@@ -748,23 +753,23 @@ static int liveupdate_check_image(const struct kimage *image, const char *what)
 
 static int liveupdate_accept(const struct kimage *image)
 {
-	int ret;
+	bool takes;
 
 	guard(mutex)(&liveupdate_lock);
-	ret = liveupdate_check_image(image, "load");
-	return ret == -EAGAIN ? 0 : ret;
+	return liveupdate_check_image(image, "load", &takes);
 }
 
 static int liveupdate_freeze(struct kimage *image)
 {
 	struct liveupdate_session *s;
 	struct liveupdate_file *lf;
+	bool takes;
 	int ret;
 
 	guard(mutex)(&liveupdate_lock);
-	ret = liveupdate_check_image(image, "reboot");
-	if (ret)
-		return ret == -EAGAIN ? 0 : ret;
+	ret = liveupdate_check_image(image, "reboot", &takes);
+	if (ret || !takes)
+		return ret;
 	liveupdate_out = kvzalloc(LIVEUPDATE_RECORD_MAX, GFP_KERNEL);
 	if (!liveupdate_out)
 		return -ENOMEM;
