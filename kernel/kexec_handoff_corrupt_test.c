@@ -28,6 +28,13 @@
  * A reboot notifier then tries to change the list once the reboot began
  * and logs the refusals, for the next kernel to find in the handed-over
  * log.
+ *
+ * handoff_test.liveupdate_file=chunk damages the first file of the
+ * handed-over sessions past its own checksum: one byte of its memfd's
+ * first chunk of folios, so that RETRIEVE_FD must fail with EBADMSG.
+ * handoff_test.liveupdate_file=version gives that file a handler version
+ * no kernel reads, with every checksum above it redone, so that the next
+ * kernel keeps the session but refuses that file with EOPNOTSUPP.
  */
 
 #define pr_fmt(fmt)	"handoff test: " fmt
@@ -36,6 +43,7 @@
 #include <linux/init.h>
 #include <linux/io.h>
 #include <linux/kexec_handoff.h>
+#include <linux/liveupdate_abi.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
 #include <linux/random.h>
@@ -56,6 +64,10 @@ MODULE_PARM_DESC(corrupt, "Name of a handoff record to damage after the reboot s
 static char oversize[HANDOFF_NAME_LEN];
 module_param_string(oversize, oversize, sizeof(oversize), 0644);
 MODULE_PARM_DESC(oversize, "Name of a handoff record to make claim more bytes than it has");
+
+static char liveupdate_file[8];
+module_param_string(liveupdate_file, liveupdate_file, sizeof(liveupdate_file), 0644);
+MODULE_PARM_DESC(liveupdate_file, "Damage the first handed-over file: chunk or version");
 
 static unsigned int test_pages;
 module_param_named(pages, test_pages, uint, 0444);
@@ -322,11 +334,23 @@ static struct handoff_producer test_producers[] = {
 	  .fill = test_fill_future },
 };
 
-/* Grow a record past its extent, and seal the table and root again. */
+/* Seal the table and the root again after a record changed. */
+static void test_reseal(struct handoff_out *out)
+{
+	u32 nr = le32_to_cpu(out->root.nr_records);
+	struct handoff_root_info info;
+
+	info.generation = le32_to_cpu(out->root.generation);
+	info.nr_records = nr;
+	info.table_crc = handoff_crc(out->table, nr * sizeof(*out->table));
+	info.table = le64_to_cpu(out->root.table);
+	handoff_seal_root(&out->root, &info);
+}
+
+/* Grow a record past its extent, with the checksums above it redone. */
 static void test_oversize(struct handoff_out *out)
 {
 	u32 i, nr = le32_to_cpu(out->root.nr_records);
-	struct handoff_root_info info;
 
 	for (i = 0; i < nr; i++) {
 		struct handoff_record *rec = &out->table[i];
@@ -334,11 +358,49 @@ static void test_oversize(struct handoff_out *out)
 		if (!strncmp(rec->name, oversize, HANDOFF_NAME_LEN))
 			rec->size = cpu_to_le64(le64_to_cpu(rec->size) + SZ_1M);
 	}
-	info.generation = le32_to_cpu(out->root.generation);
-	info.nr_records = nr;
-	info.table_crc = handoff_crc(out->table, nr * sizeof(*out->table));
-	info.table = le64_to_cpu(out->root.table);
-	handoff_seal_root(&out->root, &info);
+	test_reseal(out);
+}
+
+/* The first file of the sessions record, as liveupdate_file asks. */
+static void test_liveupdate_file(struct handoff_out *out)
+{
+	u32 i, nr = le32_to_cpu(out->root.nr_records);
+	const struct liveupdate_memfd_ent *ent;
+	const struct liveupdate_state_hdr *hdr;
+	struct liveupdate_file_ent *fe;
+	struct handoff_record *rec;
+	u64 size;
+
+	for (i = 0; i < nr; i++)
+		if (!strncmp(out->table[i].name, LIVEUPDATE_RECORD_NAME,
+			     HANDOFF_NAME_LEN))
+			break;
+	rec = &out->table[i];
+	size = i < nr ? le64_to_cpu(rec->size) : 0;
+	hdr = size ? phys_to_virt(le64_to_cpu(rec->data)) : NULL;
+	if (!hdr || !hdr->nr_files) {
+		pr_warn("no handed-over file to damage\n");
+		return;
+	}
+	fe = (void *)hdr + sizeof(*hdr) +
+		le32_to_cpu(hdr->nr_sessions) * sizeof(struct liveupdate_session_ent);
+	ent = (const void *)fe->data;
+	if (!strcmp(liveupdate_file, "version")) {
+		le32_add_cpu(&fe->version, 100);
+		rec->crc = cpu_to_le32(handoff_crc(hdr, size));
+		test_reseal(out);
+	} else if (!strcmp(liveupdate_file, "chunk") &&
+		   !strcmp(fe->handler, LIVEUPDATE_MEMFD_HANDLER) && ent->chunk) {
+		struct liveupdate_chunk *c = phys_to_virt(le64_to_cpu(ent->chunk));
+
+		c->folio[0].index ^= cpu_to_le64(0x5a);
+	} else {
+		pr_warn("cannot damage the first handed-over file as \"%s\"\n",
+			liveupdate_file);
+		return;
+	}
+	pr_info("damaged file %llu of the handed-over sessions: %s\n",
+		le64_to_cpu(fe->token), liveupdate_file);
 }
 
 /**
@@ -353,6 +415,8 @@ void handoff_test_corrupt(struct handoff_out *out)
 
 	if (oversize[0])
 		test_oversize(out);
+	if (liveupdate_file[0])
+		test_liveupdate_file(out);
 	if (!corrupt[0])
 		return;
 	for (i = 0; i < nr; i++) {

@@ -615,6 +615,16 @@ SCENARIOS = [
     Scenario('liveupdate-corrupt', plan=('s',),
              extra='liveupdate=on handoff_test.corrupt=liveupdate.sessions',
              needs=('CONFIG_LIVEUPDATE', 'CONFIG_KEXEC_HANDOFF_CORRUPT_TEST')),
+    # One handed-over memfd damaged past its own checksum, or given a
+    # version no kernel reads: that file is refused, the rest restores.
+    Scenario('liveupdate-damaged-chunk', plan=('s',),
+             extra='liveupdate=on handoff_test.liveupdate_file=chunk',
+             needs=('CONFIG_LIVEUPDATE', 'CONFIG_KEXEC_HANDOFF_CORRUPT_TEST'),
+             staged=('liveupdate_gen1', 'liveupdate_gen2')),
+    Scenario('liveupdate-damaged-version', plan=('s',),
+             extra='liveupdate=on handoff_test.liveupdate_file=version',
+             needs=('CONFIG_LIVEUPDATE', 'CONFIG_KEXEC_HANDOFF_CORRUPT_TEST'),
+             staged=('liveupdate_gen1', 'liveupdate_gen2')),
     # Into the baseline kernel, which reads no handoff: refused while a
     # session holds a file, then the same hop with the session closed.
     Scenario('liveupdate-baseline', plan=('s@baseline',), extra='liveupdate=on',

@@ -22,7 +22,14 @@
  * and hands over a new one with a memfd of MIB MiB (none for 0): for
  * timing the reboot with that much preserved.
  *
- * Usage: liveupdate_test next|last|hold|bench MIB
+ * "damaged chunk|version" is for a reboot with the first handed-over file
+ * damaged on purpose (handoff_test.liveupdate_file=): before it, it hands
+ * over a session "damaged" with two memfds; after it, it expects
+ * RETRIEVE_FD of the first to fail with EBADMSG (its list of pages
+ * damaged) or EOPNOTSUPP (a handler version this kernel cannot read), the
+ * second to arrive intact and FINISH to work.
+ *
+ * Usage: liveupdate_test next|last|hold|bench MIB|damaged chunk|version
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -444,6 +451,37 @@ static int timing_session(int dev, long mib)
 	return 1;
 }
 
+/* The session "damaged", before or after the reboot that damages it. */
+static void damaged_session(int dev, const char *how)
+{
+	int want = strcmp(how, "chunk") ? EOPNOTSUPP : EBADMSG;
+	int s, fd, ok;
+
+	s = retrieve_session(dev, "damaged");
+	if (s == -ENOENT) {
+		s = create_session(dev, "damaged");
+		fd = memfd_with("first", 5, 0);
+		ok = s >= 0 && fd >= 0 && !preserve(s, fd, 1);
+		fd = memfd_with("second", 6, 0);
+		ok &= fd >= 0 && !preserve(s, fd, 2);
+		result(ok, "session damaged holds two memfds");
+		close(dev);
+		hold_sessions(1);
+		return;
+	}
+	result(s >= 0, "RETRIEVE_SESSION damaged");
+	expect_errno(-retrieve(s, 1), want, "RETRIEVE_FD of the damaged file");
+	/* A damaged list is spent; an unreadable version stays unreadable. */
+	expect_errno(-retrieve(s, 1), want == EBADMSG ? ENOENT : EOPNOTSUPP,
+		     "RETRIEVE_FD of the damaged file again");
+	fd = retrieve(s, 2);
+	result(fd >= 0 && same_contents(fd, (const unsigned char *)"second", 6),
+	       "the other file of the session arrives intact");
+	expect_errno(-finish(s), 0, "FINISH of the session with the damaged file");
+	close(fd);
+	close(s);
+}
+
 int main(int argc, char **argv)
 {
 	int dev, state, stage = 1, next, hold, fd;
@@ -460,9 +498,20 @@ int main(int argc, char **argv)
 		printf("1..%d\n", tests);
 		return failed ? 1 : 0;
 	}
+	if (argc == 3 && !strcmp(argv[1], "damaged") &&
+	    (!strcmp(argv[2], "chunk") || !strcmp(argv[2], "version"))) {
+		printf("TAP version 13\n");
+		dev = open(DEVICE, O_RDWR);
+		result(dev >= 0, "open " DEVICE);
+		if (dev >= 0)
+			damaged_session(dev, argv[2]);
+		printf("1..%d\n", tests);
+		return failed ? 1 : 0;
+	}
 	if (argc != 2 || (strcmp(argv[1], "next") && strcmp(argv[1], "last") &&
 			  strcmp(argv[1], "hold"))) {
-		fprintf(stderr, "usage: %s next|last|hold|bench MIB\n", argv[0]);
+		fprintf(stderr, "usage: %s next|last|hold|bench MIB|damaged chunk|version\n",
+			argv[0]);
 		return 2;
 	}
 	next = !strcmp(argv[1], "next");
