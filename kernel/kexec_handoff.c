@@ -600,14 +600,53 @@ static void handoff_thaw(struct handoff_producer *stop)
 			producer->thaw();
 }
 
+/*
+ * Once frozen, a producer may know its record needs more room than it
+ * asked for at load (sessions made since, say): a slot that is too small
+ * gets a larger buffer, kept off the image's destinations like the first.
+ * A producer that asked for nothing at load gets nothing now.
+ */
+static int handoff_grow_slots(struct kimage *image)
+{
+	struct handoff_out *out = image->handoff;
+	unsigned int i;
+
+	lockdep_assert_held(&handoff_producers_lock);
+	for (i = 0; out && i < out->nr_slots; i++) {
+		struct handoff_producer *producer = out->slot[i].producer;
+		size_t room = producer->room();
+		unsigned int order = get_order(room);
+		void *buf;
+
+		if (!room || order <= out->slot[i].order)
+			continue;
+		if (order > MAX_PAGE_ORDER) {
+			pr_err("reboot refused: record %s needs %zu bytes\n",
+			       producer->name, room);
+			return -E2BIG;
+		}
+		buf = handoff_alloc(image, order);
+		if (!buf) {
+			pr_err("reboot refused: no memory for the %zu bytes of record %s\n",
+			       room, producer->name);
+			return -ENOMEM;
+		}
+		free_pages((unsigned long)out->slot[i].buf, out->slot[i].order);
+		out->slot[i].buf = buf;
+		out->slot[i].order = order;
+	}
+	return 0;
+}
+
 /**
  * kimage_handoff_freeze() - Fix what the reboot hands over.
  * @image: The image the reboot is about to start.
  *
  * Producers with a freeze hook run it (they may preserve memory for
- * their records), then preserved memory is listed (handoff_mem_freeze()).
- * If any step refuses, the steps before it are undone and the system is
- * as it was.
+ * their records), record buffers grow to what the producers need now,
+ * then preserved memory is listed (handoff_mem_freeze()).  If any step
+ * refuses, the steps before it are undone and the system is as it was;
+ * a buffer that grew stays with the image, which may be started later.
  *
  * Context: Process context, kexec lock held, before devices shut down.
  * Return: 0, a producer's errno, or handoff_mem_freeze()'s.
@@ -627,7 +666,9 @@ int kimage_handoff_freeze(struct kimage *image)
 			return ret;
 		}
 	}
-	ret = handoff_mem_freeze(image);
+	ret = handoff_grow_slots(image);
+	if (!ret)
+		ret = handoff_mem_freeze(image);
 	if (ret)
 		handoff_thaw(list_entry(&handoff_producers,
 					struct handoff_producer, list));

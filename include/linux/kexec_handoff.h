@@ -52,7 +52,8 @@ handoff_next_record(const struct handoff_record *table, u32 nr,
  * @name: Record name, see struct handoff_record.
  * @version: Layout of the bytes @fill writes.
  * @room: Called when an image is loaded: the most bytes @fill will write.
- *	They are set aside then, so the reboot allocates nothing.
+ *	They are set aside then, so the reboot allocates nothing.  Called
+ *	again after @freeze, where a larger answer gets a larger buffer.
  * @fill: Called at the reboot, on one CPU with interrupts off and devices
  *	shut down: write the record into @buf, at most @room bytes, and
  *	return how many.  Must not sleep, allocate or take locks that a
