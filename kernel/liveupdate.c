@@ -33,9 +33,6 @@
 
 #include "liveupdate_internal.h"
 
-/* Most files one outgoing session holds. */
-#define LIVEUPDATE_SESSION_FILES	128
-
 static bool liveupdate_enabled __ro_after_init;
 
 static int __init liveupdate_setup(char *arg)
@@ -394,8 +391,7 @@ static long liveupdate_preserve_fd(struct liveupdate_session *s,
 		}
 	}
 	ret = -ENOSPC;
-	if (s->nr_files == LIVEUPDATE_SESSION_FILES ||
-	    liveupdate_nr_out_files == LIVEUPDATE_MAX_FILES)
+	if (liveupdate_nr_out_files == LIVEUPDATE_MAX_FILES)
 		goto unlock;
 	ret = -ENOMEM;
 	lf = kzalloc(sizeof(*lf), GFP_KERNEL);
@@ -770,7 +766,9 @@ static int liveupdate_freeze(struct kimage *image)
 	ret = liveupdate_check_image(image, "reboot", &takes);
 	if (ret || !takes)
 		return ret;
-	liveupdate_out = kvzalloc(LIVEUPDATE_RECORD_MAX, GFP_KERNEL);
+	liveupdate_out = kvzalloc(LIVEUPDATE_RECORD_SIZE(liveupdate_nr_out,
+							 liveupdate_nr_out_files),
+				  GFP_KERNEL);
 	if (!liveupdate_out)
 		return -ENOMEM;
 	list_for_each_entry(s, &liveupdate_sessions, list) {
@@ -823,9 +821,15 @@ static void liveupdate_thaw(void)
 		kfree(s);
 }
 
+/*
+ * At load a page, enough for a few sessions; after the freeze, the
+ * record as built, for which the handoff finds a larger buffer if need be.
+ */
 static size_t liveupdate_room(void)
 {
-	return liveupdate_enabled ? LIVEUPDATE_RECORD_MAX : 0;
+	if (!liveupdate_enabled)
+		return 0;
+	return liveupdate_out ? max_t(size_t, liveupdate_out_size, PAGE_SIZE) : PAGE_SIZE;
 }
 
 /* At the seal: interrupts off, one CPU; the record was built at the freeze. */

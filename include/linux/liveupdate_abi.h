@@ -46,8 +46,8 @@
 #define LIVEUPDATE_FILE_DATA		48
 
 /* Bounds a writer keeps to and a reader enforces. */
-#define LIVEUPDATE_MAX_SESSIONS		64
-#define LIVEUPDATE_MAX_FILES		512
+#define LIVEUPDATE_MAX_SESSIONS		4096
+#define LIVEUPDATE_MAX_FILES		16384
 
 /**
  * struct liveupdate_state_hdr - The start of the record.
@@ -140,11 +140,11 @@ struct liveupdate_chunk {
 	((((size_t)PAGE_SIZE << (order)) -				\
 	  sizeof(struct liveupdate_chunk)) / (2 * sizeof(__le64)))
 
-/* The largest record a writer produces. */
-#define LIVEUPDATE_RECORD_MAX						\
+/* The size of a record of @ns sessions holding @nf files in all. */
+#define LIVEUPDATE_RECORD_SIZE(ns, nf)					\
 	(sizeof(struct liveupdate_state_hdr) +				\
-	 LIVEUPDATE_MAX_SESSIONS * sizeof(struct liveupdate_session_ent) + \
-	 LIVEUPDATE_MAX_FILES * sizeof(struct liveupdate_file_ent))
+	 (size_t)(ns) * sizeof(struct liveupdate_session_ent) +		\
+	 (size_t)(nf) * sizeof(struct liveupdate_file_ent))
 
 static_assert(sizeof(struct liveupdate_state_hdr) == 8);
 static_assert(sizeof(struct liveupdate_session_ent) == 72);

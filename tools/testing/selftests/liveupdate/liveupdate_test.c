@@ -41,6 +41,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <linux/liveupdate.h>
@@ -50,8 +51,10 @@
 #define SPARSE_SIZE	(1024 * 1024)
 #define SPARSE_AT	(512 * 1024)
 #define SPARSE_POS	4242
-#define MANY_SESSIONS	20
-#define MANY_FILES	5
+#define MANY_SESSIONS	100
+#define MANY_FILES	7
+/* The most outgoing sessions the kernel takes. */
+#define LIMIT_SESSIONS	4096
 
 static int tests;
 static int failed;
@@ -175,6 +178,34 @@ static int same_contents(int fd, const unsigned char *want, size_t len)
 	return same;
 }
 
+/* Sessions up to the limit, ENOSPC past it, all given up on close. */
+static void many_sessions(int dev)
+{
+	struct rlimit nofile = { LIMIT_SESSIONS + 64, LIMIT_SESSIONS + 64 };
+	static int fds[LIMIT_SESSIONS];
+	char name[32];
+	int i, n;
+
+	if (setrlimit(RLIMIT_NOFILE, &nofile)) {
+		result(0, "RLIMIT_NOFILE raised for %d sessions", LIMIT_SESSIONS);
+		return;
+	}
+	for (i = 0, n = 0; i < LIMIT_SESSIONS; i++) {
+		snprintf(name, sizeof(name), "limit-%d", i);
+		fds[i] = create_session(dev, name);
+		n += fds[i] >= 0;
+	}
+	result(n == LIMIT_SESSIONS, "%d sessions at once (%d made)", LIMIT_SESSIONS, n);
+	expect_errno(-create_session(dev, "one-too-many"), ENOSPC,
+		     "CREATE_SESSION past the limit");
+	for (i = 0; i < LIMIT_SESSIONS; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	i = create_session(dev, "limit-0");
+	expect_errno(i < 0 ? -i : 0, 0, "CREATE_SESSION once the sessions are closed");
+	close(i);
+}
+
 /* The errno of each bad call; stage 1 only. */
 static void bad_calls(int dev)
 {
@@ -240,19 +271,17 @@ static void bad_calls(int dev)
 		     "an unknown command on a session");
 	close(t);
 
-	/* A session holds 128 files; closing it gives them all up. */
-	for (i = 0, n = 0; i < 127; i++) {
+	/* A session holds 500 files; closing it gives them all up. */
+	for (i = 0, n = 0; i < 499; i++) {
 		int m = memfd_with("z", 1, 0);
 
 		n += preserve(s, m, 100 + i) == 0;
 		close(m);
 	}
-	result(n == 127, "a session takes 128 files (%d more after the first)", n);
-	t = memfd_with("z", 1, 0);
-	expect_errno(-preserve(s, t, 99), ENOSPC, "PRESERVE_FD of a 129th file");
-	close(t);
+	result(n == 499, "a session takes 500 files (%d more after the first)", n);
 	close(fd);
 	close(s);
+	many_sessions(dev);
 	s = create_session(dev, "twice");
 	expect_errno(s < 0 ? -s : 0, 0, "CREATE_SESSION of a name whose session was closed");
 	close(s);
