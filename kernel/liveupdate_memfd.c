@@ -20,9 +20,11 @@
 #include <linux/kexec_handoff.h>
 #include <linux/mm.h>
 #include <linux/pagemap.h>
+#include <linux/pagevec.h>
 #include <linux/shmem_fs.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
+#include <linux/swap.h>
 #include <linux/vmalloc.h>
 
 #include "liveupdate_internal.h"
@@ -115,9 +117,12 @@ static int memfd_preserve_runs(struct memfd_frozen *fz)
 	return 0;
 }
 
-/* Take every folio of [0, @pages), holding a reference. */
-static int memfd_take_folios(struct inode *inode, pgoff_t pages,
-			     struct memfd_frozen *fz)
+/*
+ * Take every folio of [0, @pages) by looking each index up, reading back
+ * what was swapped out.
+ */
+static int memfd_take_each(struct inode *inode, pgoff_t pages,
+			   struct memfd_frozen *fz)
 {
 	struct address_space *mapping = inode->i_mapping;
 	pgoff_t index = 0;
@@ -142,6 +147,51 @@ static int memfd_take_folios(struct inode *inode, pgoff_t pages,
 		cond_resched();
 	}
 	return 0;
+}
+
+/*
+ * Take every folio of [0, @pages), holding a reference.  Without swap,
+ * the page cache holds all of the file and is read in batches; a folio
+ * taken cannot be swapped out later, since reclaim needs the page cache's
+ * reference to be the last.  With swap on before or after the walk, or
+ * anything of the file in swap, each index is looked up instead.
+ */
+static int memfd_take_folios(struct inode *inode, pgoff_t pages,
+			     struct memfd_frozen *fz)
+{
+	struct shmem_inode_info *info = SHMEM_I(inode);
+	struct folio_batch fbatch;
+	pgoff_t index = 0;
+	unsigned int i;
+
+	if (!pages)
+		return 0;
+	/* A swapon racing with this is seen by the check after the walk. */
+	if (data_race(total_swap_pages) || READ_ONCE(info->swapped))
+		return memfd_take_each(inode, pages, fz);
+	folio_batch_init(&fbatch);
+	while (filemap_get_folios(inode->i_mapping, &index, pages - 1, &fbatch)) {
+		for (i = 0; i < folio_batch_count(&fbatch); i++) {
+			struct folio *folio = fbatch.folios[i];
+
+			/* Allocated by fallocate() but never written: a hole. */
+			if (!folio_test_uptodate(folio)) {
+				folio_put(folio);
+				continue;
+			}
+			fz->folios[fz->nr_folios++] = folio;
+		}
+		/* The references are kept in fz->folios. */
+		folio_batch_reinit(&fbatch);
+		cond_resched();
+	}
+	/* Swap still off: nothing of the file can have left the page cache. */
+	if (!data_race(total_swap_pages) && !READ_ONCE(info->swapped))
+		return 0;
+	for (i = 0; i < fz->nr_folios; i++)
+		folio_put(fz->folios[i]);
+	fz->nr_folios = 0;
+	return memfd_take_each(inode, pages, fz);
 }
 
 static u32 memfd_chunk_crc(struct liveupdate_chunk *c, u32 nr)
