@@ -15,6 +15,7 @@
 
 #define pr_fmt(fmt) "liveupdate: " fmt
 
+#include <linux/bitmap.h>
 #include <linux/fcntl.h>
 #include <linux/fs.h>
 #include <linux/kexec_handoff.h>
@@ -84,18 +85,16 @@ static int memfd_run_cmp(const void *a, const void *b)
 	return x->pfn < y->pfn ? -1 : x->pfn > y->pfn;
 }
 
-/* Preserve the folios' memory in as few runs as it lies in. */
-static int memfd_preserve_runs(struct memfd_frozen *fz)
+/* The folios' runs by sorting them: for files spread thinly over memory. */
+static struct memfd_run *memfd_sorted_runs(struct memfd_frozen *fz,
+					   unsigned long *nr)
 {
 	struct memfd_run *r;
 	unsigned long i, n = 0;
-	int ret;
 
-	if (!fz->nr_folios)
-		return 0;
 	r = kvmalloc_array(fz->nr_folios, sizeof(*r), GFP_KERNEL);
 	if (!r)
-		return -ENOMEM;
+		return NULL;
 	for (i = 0; i < fz->nr_folios; i++) {
 		r[i].pfn = folio_pfn(fz->folios[i]);
 		r[i].nr = folio_nr_pages(fz->folios[i]);
@@ -107,8 +106,69 @@ static int memfd_preserve_runs(struct memfd_frozen *fz)
 		else
 			r[++n] = r[i];
 	}
+	*nr = n + 1;
+	return r;
+}
+
+/*
+ * The folios' runs through a bitmap of the page frames between the lowest
+ * and the highest: linear in the folios, where sorting them is not.
+ */
+static struct memfd_run *memfd_mapped_runs(struct memfd_frozen *fz,
+					   unsigned long lo, unsigned long span,
+					   unsigned long *nr)
+{
+	unsigned long i, n = 0, start, end;
+	struct memfd_run *r = NULL;
+	unsigned long *map;
+
+	map = kvcalloc(BITS_TO_LONGS(span), sizeof(long), GFP_KERNEL);
+	if (!map)
+		return NULL;
+	for (i = 0; i < fz->nr_folios; i++)
+		bitmap_set(map, folio_pfn(fz->folios[i]) - lo,
+			   folio_nr_pages(fz->folios[i]));
+	/* Count the runs, then list them. */
+	for_each_set_bitrange(start, end, map, span)
+		n++;
+	r = kvmalloc_array(n, sizeof(*r), GFP_KERNEL);
+	if (r) {
+		n = 0;
+		for_each_set_bitrange(start, end, map, span) {
+			r[n].pfn = lo + start;
+			r[n].nr = end - start;
+			n++;
+		}
+		*nr = n;
+	}
+	kvfree(map);
+	return r;
+}
+
+/* Preserve the folios' memory in as few runs as it lies in. */
+static int memfd_preserve_runs(struct memfd_frozen *fz)
+{
+	unsigned long i, n, lo = ULONG_MAX, hi = 0;
+	struct memfd_run *r;
+	int ret;
+
+	if (!fz->nr_folios)
+		return 0;
+	for (i = 0; i < fz->nr_folios; i++) {
+		unsigned long pfn = folio_pfn(fz->folios[i]);
+
+		lo = min(lo, pfn);
+		hi = max(hi, pfn + folio_nr_pages(fz->folios[i]));
+	}
+	/* A bitmap no larger than the list sorting needs. */
+	if (hi - lo <= fz->nr_folios * BITS_PER_BYTE * sizeof(*r))
+		r = memfd_mapped_runs(fz, lo, hi - lo, &n);
+	else
+		r = memfd_sorted_runs(fz, &n);
+	if (!r)
+		return -ENOMEM;
 	fz->runs = r;
-	for (i = 0; i <= n; i++) {
+	for (i = 0; i < n; i++) {
 		ret = handoff_preserve_pages(pfn_to_page(r[i].pfn), r[i].nr);
 		if (ret)
 			return ret;
@@ -456,3 +516,7 @@ const struct liveupdate_handler liveupdate_memfd_handler = {
 	.retrieve = memfd_retrieve,
 	.discard = memfd_discard,
 };
+
+#ifdef CONFIG_LIVEUPDATE_KUNIT_TEST
+#include "liveupdate_memfd_test.c"
+#endif

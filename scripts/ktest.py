@@ -1036,7 +1036,8 @@ def parse_ktap(texts):
 # wiring, and ours.
 KUNIT_SUITES = ('list-kunit-test', 'hlist', 'klist', 'kexec_core', 'kexec_file_place',
                 'kexec_bzimage64', 'crash_reserve', 'kexec_machine', 'kexec_handoff_format',
-                'kexec_handoff_spans', 'kexec_handoff_preserve', 'liveupdate_record')
+                'kexec_handoff_spans', 'kexec_handoff_preserve', 'liveupdate_record',
+                'liveupdate_memfd_runs')
 
 
 def judge_kunit(results, result):
