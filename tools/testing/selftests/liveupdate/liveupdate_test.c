@@ -6,7 +6,8 @@
  * there is none, this is stage 1.  Every stage checks what the stage
  * before handed over, then, unless told "last", hands over fresh data for
  * the next one: memfds with random bytes (several MiB), an empty one, a
- * sparse sealed one with a file position, many sessions with many files,
+ * sparse sealed one with a file position, one written through huge pages
+ * (which must come back as huge pages where memfds get them), many sessions with many files,
  * a session closed before the reboot, and one the next stage finishes
  * after retrieving only part of it.  A child process keeps the sessions
  * open until the reboot; the caller reboots with kexec -s.
@@ -51,6 +52,8 @@
 #define SPARSE_SIZE	(1024 * 1024)
 #define SPARSE_AT	(512 * 1024)
 #define SPARSE_POS	4242
+#define HUGE_SIZE	(4 * 1024 * 1024)
+#define SHMEM_ENABLED	"/sys/kernel/mm/transparent_hugepage/shmem_enabled"
 #define MANY_SESSIONS	100
 #define MANY_FILES	7
 /* The most outgoing sessions the kernel takes. */
@@ -156,6 +159,53 @@ static int memfd_with(const void *buf, size_t len, unsigned int flags)
 
 	if (fd < 0 || (len && pwrite(fd, buf, len, 0) != (ssize_t)len))
 		return -1;
+	return fd;
+}
+
+/* Are memfds given huge pages where they ask (MADV_HUGEPAGE)? */
+static int huge_memfds(void)
+{
+	char buf[128] = "";
+	FILE *f = fopen(SHMEM_ENABLED, "r");
+
+	if (f) {
+		if (!fgets(buf, sizeof(buf), f))
+			buf[0] = '\0';
+		fclose(f);
+	}
+	return strstr(buf, "[advise]") || strstr(buf, "[always]") ||
+		strstr(buf, "[within_size]");
+}
+
+/* ShmemHugePages of /proc/meminfo, in KiB. */
+static long shmem_huge_kib(void)
+{
+	char line[128];
+	long kib = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "ShmemHugePages: %ld kB", &kib) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kib;
+}
+
+/* A memfd of HUGE_SIZE bytes written through a mapping with huge pages. */
+static int huge_memfd(const unsigned char *buf)
+{
+	int fd = memfd_create("liveupdate-huge", 0);
+	void *p;
+
+	if (fd < 0 || ftruncate(fd, HUGE_SIZE))
+		return -1;
+	p = mmap(NULL, HUGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		return -1;
+	madvise(p, HUGE_SIZE, MADV_HUGEPAGE);
+	memcpy(p, buf, HUGE_SIZE);
+	munmap(p, HUGE_SIZE);
 	return fd;
 }
 
@@ -292,6 +342,7 @@ static int hand_over(int dev, int stage)
 {
 	unsigned char *big = malloc(BIG_SIZE), page[4096], one[64];
 	int s, fd, i, j, ok = 1;
+	long before;
 	char name[32];
 
 	fill(big, BIG_SIZE, stage);
@@ -309,6 +360,19 @@ static int hand_over(int dev, int stage)
 		!preserve(s, fd, 3);
 	result(ok, "stage %d hands over session data: %d random bytes, an empty and a sparse memfd",
 	       stage, BIG_SIZE);
+	fill(big, HUGE_SIZE, stage + 2000);
+	before = shmem_huge_kib();
+	fd = huge_memfd(big);
+	ok = fd >= 0 && !preserve(s, fd, 4);
+	result(ok, "stage %d hands over a memfd of %d bytes written through huge pages",
+	       stage, HUGE_SIZE);
+	if (huge_memfds())
+		result(shmem_huge_kib() - before >= 2048,
+		       "stage %d: the memfd has huge pages (%ld KiB more)", stage,
+		       shmem_huge_kib() - before);
+	else
+		printf("ok %d # SKIP memfds get no huge pages here (" SHMEM_ENABLED ")\n",
+		       ++tests);
 
 	for (i = 0; i < MANY_SESSIONS; i++) {
 		snprintf(name, sizeof(name), "many-%d", i);
@@ -348,6 +412,7 @@ static void check(int dev, int stage)
 {
 	unsigned char *big = malloc(BIG_SIZE), page[4096], one[64], *p;
 	int s, fd, i, j, ok;
+	long before;
 	char name[32];
 	struct stat st;
 
@@ -381,6 +446,19 @@ static void check(int dev, int stage)
 	       "the sparse memfd keeps its file position");
 	expect_errno(fd >= 0 ? ERR(ftruncate(fd, 2 * SPARSE_SIZE)) : -1, EPERM,
 		     "growing the sealed memfd");
+	fill(big, HUGE_SIZE, stage - 1 + 2000);
+	before = shmem_huge_kib();
+	j = retrieve(s, 4);
+	result(j >= 0 && same_contents(j, big, HUGE_SIZE),
+	       "the memfd written through huge pages is the same after the reboot");
+	if (huge_memfds())
+		result(shmem_huge_kib() - before >= 2048,
+		       "its huge pages came back as huge pages (%ld KiB more)",
+		       shmem_huge_kib() - before);
+	else
+		printf("ok %d # SKIP memfds get no huge pages here (" SHMEM_ENABLED ")\n",
+		       ++tests);
+	close(j);
 	close(s);
 	expect_errno(-retrieve_session(dev, "data"), ENOENT,
 		     "RETRIEVE_SESSION of a session closed after retrieval");
