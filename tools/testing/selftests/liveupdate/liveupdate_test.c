@@ -19,9 +19,10 @@
  * holding it, its pid in /tmp/liveupdate-holder.pid: for tests of a
  * reboot into a kernel that cannot take it.
  *
- * "bench MIB" finishes a session "bench" handed over, if there is one,
- * and hands over a new one with a memfd of MIB MiB (none for 0): for
- * timing the reboot with that much preserved.
+ * "bench MIB [huge]" finishes a session "bench" handed over, if there is
+ * one, and hands over a new one with a memfd of MIB MiB (none for 0),
+ * written through huge pages if told: for timing the reboot with that
+ * much preserved.
  *
  * "damaged chunk|version" is for a reboot with the first handed-over file
  * damaged on purpose (handoff_test.liveupdate_file=): before it, it hands
@@ -30,7 +31,7 @@
  * damaged) or EOPNOTSUPP (a handler version this kernel cannot read), the
  * second to arrive intact and FINISH to work.
  *
- * Usage: liveupdate_test next|last|hold|bench MIB|damaged chunk|version
+ * Usage: liveupdate_test next|last|hold|bench MIB [huge]|damaged chunk|version
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -527,11 +528,15 @@ static void hold_sessions(int stage)
 	       stage, pid);
 }
 
-/* The session "bench": take the last one back, hand over @mib MiB. */
-static int timing_session(int dev, long mib)
+/*
+ * The session "bench": take the last one back, hand over @mib MiB, in
+ * huge pages if @huge.
+ */
+static int timing_session(int dev, long mib, int huge)
 {
 	static char chunk[1 << 20];
 	struct stat st;
+	char *p = NULL;
 	int s, fd;
 	long i;
 
@@ -549,9 +554,22 @@ static int timing_session(int dev, long mib)
 	memset(chunk, 0x5a, sizeof(chunk));
 	s = create_session(dev, "bench");
 	fd = memfd_create("bench", 0);
-	for (i = 0; fd >= 0 && i < mib; i++)
-		if (write(fd, chunk, sizeof(chunk)) != sizeof(chunk))
+	if (fd >= 0 && huge) {
+		p = ftruncate(fd, mib << 20) ? MAP_FAILED :
+			mmap(NULL, mib << 20, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+		if (p != MAP_FAILED && madvise(p, mib << 20, MADV_HUGEPAGE)) {
+			munmap(p, mib << 20);
+			p = MAP_FAILED;
+		}
+	}
+	for (i = 0; fd >= 0 && p != MAP_FAILED && i < mib; i++) {
+		if (p)
+			memcpy(p + (i << 20), chunk, sizeof(chunk));
+		else if (write(fd, chunk, sizeof(chunk)) != sizeof(chunk))
 			break;
+	}
+	if (p && p != MAP_FAILED)
+		munmap(p, mib << 20);
 	result(s >= 0 && fd >= 0 && i == mib && !preserve(s, fd, 0),
 	       "a session holds a memfd of %ld MiB", mib);
 	close(fd);
@@ -594,11 +612,12 @@ int main(int argc, char **argv)
 	int dev, state, stage = 1, next, hold, fd;
 	char buf[16] = "";
 
-	if (argc == 3 && !strcmp(argv[1], "bench")) {
+	if ((argc == 3 || (argc == 4 && !strcmp(argv[3], "huge"))) &&
+	    !strcmp(argv[1], "bench")) {
 		printf("TAP version 13\n");
 		dev = open(DEVICE, O_RDWR);
 		result(dev >= 0, "open " DEVICE);
-		if (dev >= 0 && timing_session(dev, atol(argv[2]))) {
+		if (dev >= 0 && timing_session(dev, atol(argv[2]), argc == 4)) {
 			close(dev);
 			hold_sessions(0);
 		}
@@ -617,7 +636,7 @@ int main(int argc, char **argv)
 	}
 	if (argc != 2 || (strcmp(argv[1], "next") && strcmp(argv[1], "last") &&
 			  strcmp(argv[1], "hold"))) {
-		fprintf(stderr, "usage: %s next|last|hold|bench MIB|damaged chunk|version\n",
+		fprintf(stderr, "usage: %s next|last|hold|bench MIB [huge]|damaged chunk|version\n",
 			argv[0]);
 		return 2;
 	}
