@@ -131,7 +131,7 @@ OVMF_SB_VARS = Path('/usr/share/OVMF/OVMF_VARS_4M.snakeoil.fd')
 
 def qemu_command(append, smp, mem, disk, allow_reset, machine, kernel, initrd,
                  uefi_vars=None, devices=(), objects=(), qmp=None,
-                 secure_boot=False, cpu='', debugcon=False):
+                 secure_boot=False, cpu='', debugcon=False, swap=None):
     qemu = os.environ.get('KTEST_QEMU', 'qemu-system-x86_64')
     if secure_boot:
         # Only SMM may write the variable store then.
@@ -142,6 +142,7 @@ def qemu_command(append, smp, mem, disk, allow_reset, machine, kernel, initrd,
            '-kernel', str(kernel), '-initrd', str(initrd),
            '-append', append,
            '-drive', f'file={disk},if=virtio,format=raw',
+           *(['-drive', f'file={swap},if=virtio,format=raw'] if swap else []),
            '-netdev', 'user,id=net0,restrict=on',
            '-device', 'virtio-net-pci,netdev=net0']
     if debugcon:
@@ -221,7 +222,7 @@ QMP_RE = re.compile(r'ktest: qmp (\{.*\})\s*$')
 def boot(name, append, timeout, smp=2, mem='512M', allow_reset=False,
          machine='pc', stop_on=None, kernel=KERNEL, initrd=INITRD, linger=0,
          uefi=False, devices=(), objects=(), qmp=False, secure_boot=False, cpu='',
-         debugcon=False):
+         debugcon=False, swap_mib=0):
     """Run QEMU to its end, the timeout, or the line stop_on matches; with
     linger, QEMU gets that many more seconds after the match to exit by
     itself (a reset, under -no-reboot).  With qmp, the guest's requests
@@ -232,6 +233,12 @@ def boot(name, append, timeout, smp=2, mem='512M', allow_reset=False,
     disk.parent.mkdir(parents=True, exist_ok=True)
     with open(disk, 'wb') as f:
         f.truncate(1 << 20)
+    swap = None
+    if swap_mib:
+        # A second disk, /dev/vdb, for the guest to swap to.
+        swap = disk.with_suffix('.swap.img')
+        with open(swap, 'wb') as f:
+            f.truncate(swap_mib << 20)
 
     uefi_vars = None
     if uefi:
@@ -244,7 +251,7 @@ def boot(name, append, timeout, smp=2, mem='512M', allow_reset=False,
         monitor = Monitor(qmp_path)
     cmd = qemu_command(append, smp, mem, disk, allow_reset, machine, kernel, initrd,
                        uefi_vars, devices, objects, monitor and monitor.path,
-                       secure_boot, cpu, debugcon)
+                       secure_boot, cpu, debugcon, swap)
     result = Boot(log=log)
     start = time.monotonic()
     deadline = start + timeout
@@ -356,6 +363,7 @@ class Scenario:
     uefi: bool = False          # boot through OVMF instead of SeaBIOS
     secure_boot: bool = False   # with Secure Boot on (uefi, machine q35)
     devices: tuple = ()         # more QEMU devices
+    swap_mib: int = 0           # a second disk of this size, /dev/vdb, to swap to
     qmp: bool = False           # the guest may ask for QEMU monitor commands
     objects: tuple = ()         # and the QEMU objects they need
     resets: bool = False        # after expect_serial, the machine resets itself
@@ -624,6 +632,11 @@ SCENARIOS = [
     Scenario('liveupdate-damaged-version', plan=('s',),
              extra='liveupdate=on handoff_test.liveupdate_file=version',
              needs=('CONFIG_LIVEUPDATE', 'CONFIG_KEXEC_HANDOFF_CORRUPT_TEST'),
+             staged=('liveupdate_gen1', 'liveupdate_gen2')),
+    # A memfd partly in swap when the reboot begins: its pages are read
+    # back and handed over with the rest.
+    Scenario('liveupdate-swap', plan=('s',), extra='liveupdate=on', swap_mib=64,
+             needs=('CONFIG_LIVEUPDATE', 'CONFIG_SWAP'),
              staged=('liveupdate_gen1', 'liveupdate_gen2')),
     # Into the baseline kernel, which reads no handoff: refused while a
     # session holds a file, then the same hop with the session closed.
@@ -984,7 +997,7 @@ def run_scenario(scn):
                 linger=RESET_GRACE if scn.resets else 0, uefi=scn.uefi,
                 secure_boot=scn.secure_boot,
                 devices=scn.devices, objects=scn.objects, qmp=scn.qmp, cpu=scn.cpu,
-                debugcon=scn.debugcon)
+                debugcon=scn.debugcon, swap_mib=scn.swap_mib)
 
 
 # --------------------------------------------------------------------------

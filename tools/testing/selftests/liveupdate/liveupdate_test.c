@@ -31,7 +31,11 @@
  * damaged) or EOPNOTSUPP (a handler version this kernel cannot read), the
  * second to arrive intact and FINISH to work.
  *
- * Usage: liveupdate_test next|last|hold|bench MIB [huge]|damaged chunk|version
+ * "swapped" is for a machine with swap: before the reboot it hands over a
+ * session "swapped" with a memfd pushed out to swap (MADV_PAGEOUT); after
+ * the reboot it checks the memfd's bytes.
+ *
+ * Usage: liveupdate_test next|last|hold|bench MIB [huge]|damaged chunk|version|swapped
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -54,6 +58,7 @@
 #define SPARSE_AT	(512 * 1024)
 #define SPARSE_POS	4242
 #define HUGE_SIZE	(4 * 1024 * 1024)
+#define SWAP_SIZE	(8 * 1024 * 1024)
 #define SHMEM_ENABLED	"/sys/kernel/mm/transparent_hugepage/shmem_enabled"
 #define MANY_SESSIONS	100
 #define MANY_FILES	7
@@ -607,6 +612,67 @@ static void damaged_session(int dev, const char *how)
 	close(s);
 }
 
+/* Swap used, in KiB: SwapTotal - SwapFree of /proc/meminfo. */
+static long swap_used_kib(void)
+{
+	long total = -1, free = -1, v;
+	char line[128];
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	while (f && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "SwapTotal: %ld kB", &v) == 1)
+			total = v;
+		else if (sscanf(line, "SwapFree: %ld kB", &v) == 1)
+			free = v;
+	}
+	if (f)
+		fclose(f);
+	return total < 0 || free < 0 ? -1 : total - free;
+}
+
+/*
+ * The session "swapped": before the reboot, a memfd of SWAP_SIZE random
+ * bytes pushed out to swap with MADV_PAGEOUT; after it, the same bytes.
+ */
+static void swapped_session(int dev)
+{
+	unsigned char *buf = malloc(SWAP_SIZE);
+	unsigned int sum = 0;
+	long before;
+	int s, fd, i;
+	void *p;
+
+	fill(buf, SWAP_SIZE, 4242);
+	s = retrieve_session(dev, "swapped");
+	if (s >= 0) {
+		fd = retrieve(s, 1);
+		result(fd >= 0 && same_contents(fd, buf, SWAP_SIZE),
+		       "the %d bytes that were in swap are the same after the reboot",
+		       SWAP_SIZE);
+		expect_errno(-finish(s), 0, "FINISH of session swapped");
+		free(buf);
+		return;
+	}
+	before = swap_used_kib();
+	s = create_session(dev, "swapped");
+	fd = memfd_with(buf, SWAP_SIZE, 0);
+	p = fd >= 0 ? mmap(NULL, SWAP_SIZE, PROT_READ, MAP_SHARED, fd, 0) : MAP_FAILED;
+	/* Only pages mapped here are paged out: fault them in first. */
+	for (i = 0; p != MAP_FAILED && i < SWAP_SIZE; i += 4096)
+		sum += ((unsigned char *)p)[i];
+	result(p != MAP_FAILED && !madvise(p, SWAP_SIZE, MADV_PAGEOUT),
+	       "MADV_PAGEOUT of a memfd of %d bytes (%u)", SWAP_SIZE, sum & 1);
+	if (p != MAP_FAILED)
+		munmap(p, SWAP_SIZE);
+	result(swap_used_kib() - before >= SWAP_SIZE / 2048,
+	       "at least half of it went to swap (%ld KiB)", swap_used_kib() - before);
+	result(s >= 0 && fd >= 0 && !preserve(s, fd, 1),
+	       "session swapped holds the memfd");
+	free(buf);
+	close(dev);
+	hold_sessions(1);
+}
+
 int main(int argc, char **argv)
 {
 	int dev, state, stage = 1, next, hold, fd;
@@ -634,9 +700,19 @@ int main(int argc, char **argv)
 		printf("1..%d\n", tests);
 		return failed ? 1 : 0;
 	}
+	if (argc == 2 && !strcmp(argv[1], "swapped")) {
+		printf("TAP version 13\n");
+		dev = open(DEVICE, O_RDWR);
+		result(dev >= 0, "open " DEVICE);
+		if (dev >= 0)
+			swapped_session(dev);
+		printf("1..%d\n", tests);
+		return failed ? 1 : 0;
+	}
 	if (argc != 2 || (strcmp(argv[1], "next") && strcmp(argv[1], "last") &&
 			  strcmp(argv[1], "hold"))) {
-		fprintf(stderr, "usage: %s next|last|hold|bench MIB [huge]|damaged chunk|version\n",
+		fprintf(stderr,
+			"usage: %s next|last|hold|bench MIB [huge]|damaged chunk|version|swapped\n",
 			argv[0]);
 		return 2;
 	}
