@@ -84,6 +84,18 @@ static void memfd_runs_agree(struct kunit *test)
 		folio_put(fz.folios[i]);
 }
 
+/* @r holds the @n runs [@pfn, @pfn + 2) and [@pfn + 3, @pfn + 4). */
+static void test_expect_split_runs(struct kunit *test, const struct memfd_run *r,
+				   unsigned long n, unsigned long pfn)
+{
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	KUNIT_ASSERT_EQ(test, n, 2UL);
+	KUNIT_EXPECT_EQ(test, r[0].pfn, pfn);
+	KUNIT_EXPECT_EQ(test, r[0].nr, 2UL);
+	KUNIT_EXPECT_EQ(test, r[1].pfn, pfn + 3);
+	KUNIT_EXPECT_EQ(test, r[1].nr, 1UL);
+}
+
 /* Two folios that touch make one run; a gap makes two. */
 static void memfd_runs_join(struct kunit *test)
 {
@@ -105,21 +117,10 @@ static void memfd_runs_join(struct kunit *test)
 	fz.nr_folios = ARRAY_SIZE(folios);
 
 	r = memfd_mapped_runs(&fz, pfn, 4, &n);
-	KUNIT_ASSERT_NOT_NULL(test, r);
-	KUNIT_ASSERT_EQ(test, n, 2UL);
-	KUNIT_EXPECT_EQ(test, r[0].pfn, pfn);
-	KUNIT_EXPECT_EQ(test, r[0].nr, 2UL);
-	KUNIT_EXPECT_EQ(test, r[1].pfn, pfn + 3);
-	KUNIT_EXPECT_EQ(test, r[1].nr, 1UL);
+	test_expect_split_runs(test, r, n, pfn);
 	kvfree(r);
-
 	r = memfd_sorted_runs(&fz, &n);
-	KUNIT_ASSERT_NOT_NULL(test, r);
-	KUNIT_ASSERT_EQ(test, n, 2UL);
-	KUNIT_EXPECT_EQ(test, r[0].pfn, pfn);
-	KUNIT_EXPECT_EQ(test, r[0].nr, 2UL);
-	KUNIT_EXPECT_EQ(test, r[1].pfn, pfn + 3);
-	KUNIT_EXPECT_EQ(test, r[1].nr, 1UL);
+	test_expect_split_runs(test, r, n, pfn);
 	kvfree(r);
 	for (n = 0; n < 4; n++)
 		__free_page(pfn_to_page(pfn + n));
