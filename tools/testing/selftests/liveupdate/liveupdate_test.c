@@ -312,7 +312,12 @@ static void bad_calls(int dev)
 		close(pipefd[0]);
 		close(pipefd[1]);
 	}
+	t = open("/dev/null", O_RDWR);
+	expect_errno(-preserve(s, t, 1), ENOENT, "PRESERVE_FD of /dev/null");
+	close(t);
 	expect_errno(-preserve(s, fd, 7), 0, "PRESERVE_FD of a memfd");
+	expect_errno(-preserve(s, fd, 9), EBUSY,
+		     "PRESERVE_FD of the same memfd again under another token");
 	t = memfd_with("y", 1, 0);
 	expect_errno(-preserve(s, t, 7), EEXIST, "PRESERVE_FD with a token in use");
 	close(t);
