@@ -230,7 +230,7 @@ static int liveupdate_check_record(const void *bytes, u64 size)
 	nf = le32_to_cpu(hdr->nr_files);
 	if (ns > LIVEUPDATE_MAX_SESSIONS || nf > LIVEUPDATE_MAX_FILES)
 		return -E2BIG;
-	if (size != sizeof(*hdr) + ns * sizeof(*se) + nf * sizeof(*fe))
+	if (size != LIVEUPDATE_RECORD_SIZE(ns, nf))
 		return -EINVAL;
 	se = bytes + sizeof(*hdr);
 	fe = (const void *)(se + ns);
