@@ -680,67 +680,53 @@ static void swapped_session(int dev)
 
 int main(int argc, char **argv)
 {
-	int dev, state, stage = 1, next, hold, fd;
+	int dev, state, stage = 1, next, fd;
+	const char *mode = argc > 1 ? argv[1] : "";
 	char buf[16] = "";
 
-	if ((argc == 3 || (argc == 4 && !strcmp(argv[3], "huge"))) &&
-	    !strcmp(argv[1], "bench")) {
-		printf("TAP version 13\n");
-		dev = open(DEVICE, O_RDWR);
-		result(dev >= 0, "open " DEVICE);
-		if (dev >= 0 && timing_session(dev, atol(argv[2]), argc == 4)) {
-			close(dev);
-			hold_sessions(0);
-		}
-		printf("1..%d\n", tests);
-		return failed ? 1 : 0;
-	}
-	if (argc == 3 && !strcmp(argv[1], "damaged") &&
-	    (!strcmp(argv[2], "chunk") || !strcmp(argv[2], "version"))) {
-		printf("TAP version 13\n");
-		dev = open(DEVICE, O_RDWR);
-		result(dev >= 0, "open " DEVICE);
-		if (dev >= 0)
-			damaged_session(dev, argv[2]);
-		printf("1..%d\n", tests);
-		return failed ? 1 : 0;
-	}
-	if (argc == 2 && !strcmp(argv[1], "swapped")) {
-		printf("TAP version 13\n");
-		dev = open(DEVICE, O_RDWR);
-		result(dev >= 0, "open " DEVICE);
-		if (dev >= 0)
-			swapped_session(dev);
-		printf("1..%d\n", tests);
-		return failed ? 1 : 0;
-	}
-	if (argc != 2 || (strcmp(argv[1], "next") && strcmp(argv[1], "last") &&
-			  strcmp(argv[1], "hold"))) {
+	if (!((argc == 2 && (!strcmp(mode, "next") || !strcmp(mode, "last") ||
+			     !strcmp(mode, "hold") || !strcmp(mode, "swapped"))) ||
+	      ((argc == 3 || (argc == 4 && !strcmp(argv[3], "huge"))) &&
+	       !strcmp(mode, "bench")) ||
+	      (argc == 3 && !strcmp(mode, "damaged") &&
+	       (!strcmp(argv[2], "chunk") || !strcmp(argv[2], "version"))))) {
 		fprintf(stderr,
 			"usage: %s next|last|hold|bench MIB [huge]|damaged chunk|version|swapped\n",
 			argv[0]);
 		return 2;
 	}
-	next = !strcmp(argv[1], "next");
-	hold = !strcmp(argv[1], "hold");
 	printf("TAP version 13\n");
 	dev = open(DEVICE, O_RDWR);
 	result(dev >= 0, "open " DEVICE);
-	if (dev < 0) {
-		printf("1..%d\n", tests);
-		return 1;
+	if (dev < 0)
+		goto out;
+
+	if (!strcmp(mode, "bench")) {
+		if (timing_session(dev, atol(argv[2]), argc == 4)) {
+			close(dev);
+			hold_sessions(0);
+		}
+		goto out;
 	}
-	if (hold) {
+	if (!strcmp(mode, "damaged")) {
+		damaged_session(dev, argv[2]);
+		goto out;
+	}
+	if (!strcmp(mode, "swapped")) {
+		swapped_session(dev);
+		goto out;
+	}
+	if (!strcmp(mode, "hold")) {
 		state = create_session(dev, "held");
 		fd = memfd_with("held", 4, 0);
 		result(state >= 0 && fd >= 0 && !preserve(state, fd, 1),
 		       "a session holds a memfd");
 		close(dev);
 		hold_sessions(1);
-		printf("1..%d\n", tests);
-		return failed ? 1 : 0;
+		goto out;
 	}
 
+	next = !strcmp(mode, "next");
 	state = retrieve_session(dev, "state");
 	if (state >= 0) {
 		fd = retrieve(state, 0);
@@ -762,6 +748,7 @@ int main(int argc, char **argv)
 	} else if (next) {
 		failed++;
 	}
+out:
 	printf("1..%d\n", tests);
 	return failed ? 1 : 0;
 }
