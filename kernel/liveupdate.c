@@ -3,10 +3,13 @@
  * /dev/liveupdate: sessions of files handed over across a kexec reboot.
  *
  * Outgoing sessions are created here and live while their file descriptor
- * is open.  When the reboot begins (the handoff's freeze), each file's
- * handler preserves what the file needs and describes it, and every
- * session with its files goes into the record "liveupdate.sessions"
- * (<linux/liveupdate_abi.h>), which the reboot writes.
+ * is open.  Each file's handler prepares what it can ahead of the reboot,
+ * when the file is preserved and when an image that takes the sessions is
+ * loaded.  When the reboot begins (the handoff's freeze), the handler
+ * preserves what the file needs, checking what it prepared, and describes
+ * it, and every session with its files goes into the record
+ * "liveupdate.sessions" (<linux/liveupdate_abi.h>), which the reboot
+ * writes.
  *
  * Incoming sessions are read from that record at boot, and hold the
  * preserved memory (handoff_preserved_get()) until each is finished: by
@@ -321,6 +324,8 @@ static void liveupdate_free_files(struct list_head *files)
 	struct liveupdate_file *lf, *next;
 
 	list_for_each_entry_safe(lf, next, files, list) {
+		if (lf->handler->release)
+			lf->handler->release(lf);
 		fput(lf->file);
 		kfree(lf);
 	}
@@ -349,6 +354,14 @@ static int liveupdate_session_release(struct inode *inode, struct file *file)
 	liveupdate_free_files(&files);
 	kfree(s);
 	return 0;
+}
+
+/* Ahead of the reboot; the freeze does what fails here, and reports it. */
+static void liveupdate_prepare(struct liveupdate_file *lf)
+{
+	lockdep_assert_held(&liveupdate_lock);
+	if (lf->handler->prepare)
+		lf->handler->prepare(lf);
 }
 
 static long liveupdate_preserve_fd(struct liveupdate_session *s,
@@ -403,6 +416,7 @@ static long liveupdate_preserve_fd(struct liveupdate_session *s,
 	list_add_tail(&lf->list, &s->files);
 	s->nr_files++;
 	liveupdate_nr_out_files++;
+	liveupdate_prepare(lf);
 	mutex_unlock(&liveupdate_lock);
 	return 0;
 
@@ -662,7 +676,8 @@ static void liveupdate_thaw_files(struct liveupdate_file *stop)
 		list_for_each_entry(lf, &s->files, list) {
 			if (lf == stop)
 				return;
-			lf->handler->thaw(lf);
+			if (lf->handler->thaw)
+				lf->handler->thaw(lf);
 		}
 	}
 }
@@ -747,18 +762,30 @@ static int liveupdate_check_image(const struct kimage *image, const char *what,
 	return -EOPNOTSUPP;
 }
 
+/* An image that takes the sessions: get their files ready for it. */
 static int liveupdate_accept(const struct kimage *image)
 {
+	struct liveupdate_session *s;
+	struct liveupdate_file *lf;
 	bool takes;
+	int ret;
 
 	guard(mutex)(&liveupdate_lock);
-	return liveupdate_check_image(image, "load", &takes);
+	ret = liveupdate_check_image(image, "load", &takes);
+	if (ret || !takes)
+		return ret;
+	list_for_each_entry(s, &liveupdate_sessions, list)
+		if (!s->incoming)
+			list_for_each_entry(lf, &s->files, list)
+				liveupdate_prepare(lf);
+	return 0;
 }
 
 static int liveupdate_freeze(struct kimage *image)
 {
 	struct liveupdate_session *s;
 	struct liveupdate_file *lf;
+	unsigned int ready = 0;
 	bool takes;
 	int ret;
 
@@ -776,7 +803,9 @@ static int liveupdate_freeze(struct kimage *image)
 			continue;
 		list_for_each_entry(lf, &s->files, list) {
 			ret = lf->handler->freeze(lf);
-			if (ret) {
+			if (ret > 0)
+				ready++;
+			if (ret < 0) {
 				pr_err("reboot refused: file %llu of session %s cannot be handed over: %d\n",
 				       lf->token, s->name, ret);
 				liveupdate_thaw_files(lf);
@@ -789,8 +818,8 @@ static int liveupdate_freeze(struct kimage *image)
 	liveupdate_build(liveupdate_out);
 	liveupdate_frozen = true;
 	if (liveupdate_nr_out)
-		pr_info("handing over %u sessions with %u files\n",
-			liveupdate_nr_out, liveupdate_nr_out_files);
+		pr_info("handing over %u sessions with %u files, %u of them ready before the reboot\n",
+			liveupdate_nr_out, liveupdate_nr_out_files, ready);
 	return 0;
 }
 

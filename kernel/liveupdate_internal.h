@@ -18,7 +18,8 @@ struct file;
  * @token: What user space retrieves it by.
  * @file: The file; the session holds a reference.
  * @handler: Its type's handler.
- * @priv: The handler's, from a successful @handler->freeze to @handler->thaw.
+ * @priv: The handler's, from @handler->prepare or @handler->freeze until
+ *	@handler->release.
  * @data: Written by @handler->freeze, handed over with the file.
  */
 struct liveupdate_file {
@@ -39,10 +40,18 @@ struct liveupdate_file {
  *	(<linux/kexec_handoff_abi.h>).
  * @can_preserve: Is @file of this type?  Called when user space
  *	preserves it.
+ * @prepare: Optional, in process context, before the reboot: when the
+ *	file is preserved and when an image that takes it is loaded.  Do
+ *	ahead of the reboot what @freeze would otherwise do in it.  Best
+ *	effort: an error only means @freeze does the work.
  * @freeze: At the reboot, in process context: preserve what the file's
  *	contents need and describe the file in @lf->data.  The state as it
- *	is then is what the next kernel gets.
- * @thaw: Undo @freeze, the reboot having been refused.
+ *	is then is what the next kernel gets.  Return 1 when what @prepare
+ *	did held, 0 when the work was done now, or -errno.
+ * @thaw: Optional: undo what @freeze did beyond @prepare, the reboot
+ *	having been refused.
+ * @release: Optional: the file leaves its session; free what @prepare
+ *	and @freeze took.
  * @retrieve: In the next kernel: a new file from @data, or an ERR_PTR.
  *	Whatever it took back and did not put into the file is freed.
  * @discard: In the next kernel: free what @data describes, nobody having
@@ -53,8 +62,10 @@ struct liveupdate_handler {
 	u32 version;
 	const char *declared;
 	bool (*can_preserve)(struct file *file);
+	int (*prepare)(struct liveupdate_file *lf);
 	int (*freeze)(struct liveupdate_file *lf);
 	void (*thaw)(struct liveupdate_file *lf);
+	void (*release)(struct liveupdate_file *lf);
 	struct file *(*retrieve)(const u8 *data);
 	void (*discard)(const u8 *data);
 };
