@@ -2,15 +2,22 @@
 /*
  * memfds handed over by /dev/liveupdate.
  *
- * At the reboot, every folio of the file is preserved where it is and
- * listed, with its offset, in a chain of chunks that are preserved too
+ * Every folio of the file is preserved where it is and listed, with its
+ * offset, in a chain of chunks that are preserved too
  * (<linux/liveupdate_abi.h>); the size, file position, seals and mode
- * travel in the file's entry.  The folios are taken as they are then:
- * writes into them until the machine stops are handed over, a hole
- * filled after the reboot began is not.
+ * travel in the file's entry.  Nothing is copied either way: the next
+ * kernel makes a new memfd and puts the same folios into it.
  *
- * The next kernel makes a new memfd and puts the same folios into it.
- * Nothing is copied either way.
+ * Listing a large file takes time per folio, so it is done ahead of the
+ * reboot, when the file is preserved and again when an image is loaded;
+ * from then on the file's folios are held, so they cannot be swapped out,
+ * migrated or split.  The reboot only checks that the file is still the
+ * one that was listed: same size, same number of pages in the page
+ * cache, none in swap, and, if i_version moved (a write, a truncation,
+ * a hole punched), every listed folio still in the file.  Writes into
+ * the folios need no new list.  A file that changed otherwise is listed
+ * again at the reboot, as it is then: writes until the machine stops are
+ * handed over, a hole filled after the reboot began is not.
  */
 
 #define pr_fmt(fmt) "liveupdate: " fmt
@@ -18,6 +25,7 @@
 #include <linux/bitmap.h>
 #include <linux/fcntl.h>
 #include <linux/fs.h>
+#include <linux/iversion.h>
 #include <linux/kexec_handoff.h>
 #include <linux/mm.h>
 #include <linux/pagemap.h>
@@ -39,17 +47,24 @@ struct memfd_run {
 };
 
 /*
- * What a frozen memfd holds: a reference on each folio and chunk, and the
- * folios' memory preserved in runs of contiguous pages, which are far
- * fewer than folios when the file's pages lie together.
+ * What a memfd holds for the reboot: a reference on each folio and chunk,
+ * the folios' memory preserved in runs of contiguous pages (far fewer
+ * than folios when the file's pages lie together), the list's first
+ * chunk, and what the file looked like when it was listed.
  */
-struct memfd_frozen {
+struct memfd_held {
 	unsigned long nr_folios;
 	struct folio **folios;
 	unsigned long nr_runs;
 	struct memfd_run *runs;
 	unsigned int nr_chunks;
 	struct folio **chunks;
+	unsigned int chunk_order;
+	u64 first;
+	loff_t size;
+	unsigned long nrpages;
+	u64 version;
+	bool whole;
 };
 
 static bool memfd_can_preserve(struct file *file)
@@ -59,23 +74,25 @@ static bool memfd_can_preserve(struct file *file)
 			 strlen(MEMFD_PREFIX));
 }
 
-static void memfd_release_frozen(struct memfd_frozen *fz)
+static void memfd_release_held(struct memfd_held *mh)
 {
 	unsigned long i;
 
-	for (i = 0; i < fz->nr_runs; i++)
-		handoff_unpreserve_pages(pfn_to_page(fz->runs[i].pfn),
-					 fz->runs[i].nr);
-	for (i = 0; i < fz->nr_folios; i++)
-		folio_put(fz->folios[i]);
-	for (i = 0; i < fz->nr_chunks; i++) {
-		handoff_unpreserve_folio(fz->chunks[i]);
-		folio_put(fz->chunks[i]);
+	if (!mh)
+		return;
+	for (i = 0; i < mh->nr_runs; i++)
+		handoff_unpreserve_pages(pfn_to_page(mh->runs[i].pfn),
+					 mh->runs[i].nr);
+	for (i = 0; i < mh->nr_folios; i++)
+		folio_put(mh->folios[i]);
+	for (i = 0; i < mh->nr_chunks; i++) {
+		handoff_unpreserve_folio(mh->chunks[i]);
+		folio_put(mh->chunks[i]);
 	}
-	kvfree(fz->folios);
-	kvfree(fz->runs);
-	kvfree(fz->chunks);
-	kfree(fz);
+	kvfree(mh->folios);
+	kvfree(mh->runs);
+	kvfree(mh->chunks);
+	kfree(mh);
 }
 
 static int memfd_run_cmp(const void *a, const void *b)
@@ -86,21 +103,21 @@ static int memfd_run_cmp(const void *a, const void *b)
 }
 
 /* The folios' runs by sorting them: for files spread thinly over memory. */
-static struct memfd_run *memfd_sorted_runs(struct memfd_frozen *fz,
+static struct memfd_run *memfd_sorted_runs(struct memfd_held *mh,
 					   unsigned long *nr)
 {
 	struct memfd_run *r;
 	unsigned long i, n = 0;
 
-	r = kvmalloc_array(fz->nr_folios, sizeof(*r), GFP_KERNEL);
+	r = kvmalloc_array(mh->nr_folios, sizeof(*r), GFP_KERNEL);
 	if (!r)
 		return NULL;
-	for (i = 0; i < fz->nr_folios; i++) {
-		r[i].pfn = folio_pfn(fz->folios[i]);
-		r[i].nr = folio_nr_pages(fz->folios[i]);
+	for (i = 0; i < mh->nr_folios; i++) {
+		r[i].pfn = folio_pfn(mh->folios[i]);
+		r[i].nr = folio_nr_pages(mh->folios[i]);
 	}
-	sort(r, fz->nr_folios, sizeof(*r), memfd_run_cmp, NULL);
-	for (i = 1; i < fz->nr_folios; i++) {
+	sort(r, mh->nr_folios, sizeof(*r), memfd_run_cmp, NULL);
+	for (i = 1; i < mh->nr_folios; i++) {
 		if (r[n].pfn + r[n].nr == r[i].pfn)
 			r[n].nr += r[i].nr;
 		else
@@ -114,7 +131,7 @@ static struct memfd_run *memfd_sorted_runs(struct memfd_frozen *fz,
  * The folios' runs through a bitmap of the page frames between the lowest
  * and the highest: linear in the folios, where sorting them is not.
  */
-static struct memfd_run *memfd_mapped_runs(struct memfd_frozen *fz,
+static struct memfd_run *memfd_mapped_runs(struct memfd_held *mh,
 					   unsigned long lo, unsigned long span,
 					   unsigned long *nr)
 {
@@ -125,9 +142,9 @@ static struct memfd_run *memfd_mapped_runs(struct memfd_frozen *fz,
 	map = kvcalloc(BITS_TO_LONGS(span), sizeof(long), GFP_KERNEL);
 	if (!map)
 		return NULL;
-	for (i = 0; i < fz->nr_folios; i++)
-		bitmap_set(map, folio_pfn(fz->folios[i]) - lo,
-			   folio_nr_pages(fz->folios[i]));
+	for (i = 0; i < mh->nr_folios; i++)
+		bitmap_set(map, folio_pfn(mh->folios[i]) - lo,
+			   folio_nr_pages(mh->folios[i]));
 	/* Count the runs, then list them. */
 	for_each_set_bitrange(start, end, map, span)
 		n++;
@@ -146,33 +163,33 @@ static struct memfd_run *memfd_mapped_runs(struct memfd_frozen *fz,
 }
 
 /* Preserve the folios' memory in as few runs as it lies in. */
-static int memfd_preserve_runs(struct memfd_frozen *fz)
+static int memfd_preserve_runs(struct memfd_held *mh)
 {
 	unsigned long i, n, lo = ULONG_MAX, hi = 0;
 	struct memfd_run *r;
 	int ret;
 
-	if (!fz->nr_folios)
+	if (!mh->nr_folios)
 		return 0;
-	for (i = 0; i < fz->nr_folios; i++) {
-		unsigned long pfn = folio_pfn(fz->folios[i]);
+	for (i = 0; i < mh->nr_folios; i++) {
+		unsigned long pfn = folio_pfn(mh->folios[i]);
 
 		lo = min(lo, pfn);
-		hi = max(hi, pfn + folio_nr_pages(fz->folios[i]));
+		hi = max(hi, pfn + folio_nr_pages(mh->folios[i]));
 	}
 	/* A bitmap no larger than the list sorting needs. */
-	if (hi - lo <= fz->nr_folios * BITS_PER_BYTE * sizeof(*r))
-		r = memfd_mapped_runs(fz, lo, hi - lo, &n);
+	if (hi - lo <= mh->nr_folios * BITS_PER_BYTE * sizeof(*r))
+		r = memfd_mapped_runs(mh, lo, hi - lo, &n);
 	else
-		r = memfd_sorted_runs(fz, &n);
+		r = memfd_sorted_runs(mh, &n);
 	if (!r)
 		return -ENOMEM;
-	fz->runs = r;
+	mh->runs = r;
 	for (i = 0; i < n; i++) {
 		ret = handoff_preserve_pages(pfn_to_page(r[i].pfn), r[i].nr);
 		if (ret)
 			return ret;
-		fz->nr_runs++;
+		mh->nr_runs++;
 	}
 	return 0;
 }
@@ -182,7 +199,7 @@ static int memfd_preserve_runs(struct memfd_frozen *fz)
  * what was swapped out.
  */
 static int memfd_take_each(struct inode *inode, pgoff_t pages,
-			   struct memfd_frozen *fz)
+			   struct memfd_held *mh)
 {
 	struct address_space *mapping = inode->i_mapping;
 	pgoff_t index = 0;
@@ -202,7 +219,7 @@ static int memfd_take_each(struct inode *inode, pgoff_t pages,
 			continue;
 		}
 		folio_unlock(folio);
-		fz->folios[fz->nr_folios++] = folio;
+		mh->folios[mh->nr_folios++] = folio;
 		index = folio_next_index(folio);
 		cond_resched();
 	}
@@ -217,7 +234,7 @@ static int memfd_take_each(struct inode *inode, pgoff_t pages,
  * anything of the file in swap, each index is looked up instead.
  */
 static int memfd_take_folios(struct inode *inode, pgoff_t pages,
-			     struct memfd_frozen *fz)
+			     struct memfd_held *mh)
 {
 	struct shmem_inode_info *info = SHMEM_I(inode);
 	struct folio_batch fbatch;
@@ -228,7 +245,7 @@ static int memfd_take_folios(struct inode *inode, pgoff_t pages,
 		return 0;
 	/* A swapon racing with this is seen by the check after the walk. */
 	if (data_race(total_swap_pages) || READ_ONCE(info->swapped))
-		return memfd_take_each(inode, pages, fz);
+		return memfd_take_each(inode, pages, mh);
 	folio_batch_init(&fbatch);
 	while (filemap_get_folios(inode->i_mapping, &index, pages - 1, &fbatch)) {
 		for (i = 0; i < folio_batch_count(&fbatch); i++) {
@@ -239,19 +256,19 @@ static int memfd_take_folios(struct inode *inode, pgoff_t pages,
 				folio_put(folio);
 				continue;
 			}
-			fz->folios[fz->nr_folios++] = folio;
+			mh->folios[mh->nr_folios++] = folio;
 		}
-		/* The references are kept in fz->folios. */
+		/* The references are kept in mh->folios. */
 		folio_batch_reinit(&fbatch);
 		cond_resched();
 	}
 	/* Swap still off: nothing of the file can have left the page cache. */
 	if (!data_race(total_swap_pages) && !READ_ONCE(info->swapped))
 		return 0;
-	for (i = 0; i < fz->nr_folios; i++)
-		folio_put(fz->folios[i]);
-	fz->nr_folios = 0;
-	return memfd_take_each(inode, pages, fz);
+	for (i = 0; i < mh->nr_folios; i++)
+		folio_put(mh->folios[i]);
+	mh->nr_folios = 0;
+	return memfd_take_each(inode, pages, mh);
 }
 
 static u32 memfd_chunk_crc(struct liveupdate_chunk *c, u32 nr)
@@ -269,7 +286,7 @@ static void memfd_seal_chunk(struct liveupdate_chunk *c)
  * List the folios in chunks of @order, preserved; return the first
  * chunk's address.
  */
-static int memfd_write_chunks(struct memfd_frozen *fz, unsigned int order,
+static int memfd_write_chunks(struct memfd_held *mh, unsigned int order,
 			      u64 *first)
 {
 	unsigned long done = 0, per_chunk = LIVEUPDATE_CHUNK_FOLIOS(order);
@@ -278,14 +295,14 @@ static int memfd_write_chunks(struct memfd_frozen *fz, unsigned int order,
 	int ret;
 
 	*first = 0;
-	if (!fz->nr_folios)
+	if (!mh->nr_folios)
 		return 0;
-	fz->chunks = kvcalloc(DIV_ROUND_UP(fz->nr_folios, per_chunk),
-			      sizeof(*fz->chunks), GFP_KERNEL);
-	if (!fz->chunks)
+	mh->chunks = kvcalloc(DIV_ROUND_UP(mh->nr_folios, per_chunk),
+			      sizeof(*mh->chunks), GFP_KERNEL);
+	if (!mh->chunks)
 		return -ENOMEM;
-	while (done < fz->nr_folios) {
-		unsigned long n = min(fz->nr_folios - done, per_chunk);
+	while (done < mh->nr_folios) {
+		unsigned long n = min(mh->nr_folios - done, per_chunk);
 		struct liveupdate_chunk *c;
 		struct folio *cf;
 
@@ -297,10 +314,10 @@ static int memfd_write_chunks(struct memfd_frozen *fz, unsigned int order,
 			folio_put(cf);
 			return ret;
 		}
-		fz->chunks[fz->nr_chunks++] = cf;
+		mh->chunks[mh->nr_chunks++] = cf;
 		c = folio_address(cf);
 		for (i = 0; i < n; i++) {
-			struct folio *folio = fz->folios[done + i];
+			struct folio *folio = mh->folios[done + i];
 
 			c->folio[i].index = cpu_to_le64(folio->index);
 			c->folio[i].pfn = cpu_to_le64(folio_pfn(folio) |
@@ -321,56 +338,143 @@ static int memfd_write_chunks(struct memfd_frozen *fz, unsigned int order,
 	return 0;
 }
 
+/*
+ * List the file as it is now.  The inode's lock keeps its size and its
+ * page cache but for holes filled through a mapping, which the number of
+ * pages, read before the walk, catches later.
+ */
+static struct memfd_held *memfd_hold(struct inode *inode)
+{
+	unsigned long i, held = 0;
+	struct memfd_held *mh;
+	pgoff_t pages;
+	int ret;
+
+	mh = kzalloc(sizeof(*mh), GFP_KERNEL);
+	if (!mh)
+		return ERR_PTR(-ENOMEM);
+	mh->size = i_size_read(inode);
+	mh->nrpages = READ_ONCE(inode->i_mapping->nrpages);
+	mh->version = inode_peek_iversion(inode);
+	pages = DIV_ROUND_UP(mh->size, PAGE_SIZE);
+	mh->folios = kvmalloc_array(max_t(pgoff_t, pages, 1),
+				    sizeof(*mh->folios), GFP_KERNEL);
+	ret = mh->folios ? memfd_take_folios(inode, pages, mh) : -ENOMEM;
+	if (!ret)
+		ret = memfd_preserve_runs(mh);
+	/* Small lists take small chunks. */
+	mh->chunk_order = min_t(unsigned int, LIVEUPDATE_CHUNK_ORDER,
+				get_order(struct_size_t(struct liveupdate_chunk, folio,
+							max(mh->nr_folios, 1UL))));
+	if (!ret)
+		ret = memfd_write_chunks(mh, mh->chunk_order, &mh->first);
+	if (ret) {
+		memfd_release_held(mh);
+		return ERR_PTR(ret);
+	}
+	for (i = 0; i < mh->nr_folios; i++)
+		held += folio_nr_pages(mh->folios[i]);
+	/*
+	 * Folios fallocate() made and nobody wrote are in the page cache but
+	 * not in the list; they may be written without a trace, so such a
+	 * file is listed again at the reboot.
+	 */
+	mh->whole = held == mh->nrpages && !READ_ONCE(SHMEM_I(inode)->swapped);
+	return mh;
+}
+
+/* Is every folio @mh holds still in @mapping?  Truncation takes them out. */
+static bool memfd_folios_in_place(struct address_space *mapping,
+				  const struct memfd_held *mh)
+{
+	unsigned long i;
+
+	for (i = 0; i < mh->nr_folios; i++)
+		if (READ_ONCE(mh->folios[i]->mapping) != mapping)
+			return false;
+	return true;
+}
+
+/*
+ * With the inode locked: is the file still as @mh lists it?  Its folios
+ * are held, so none left the page cache but by truncation, which needs
+ * the lock, and none came in without changing the count.  A write moves
+ * i_version as truncation does; then each folio is looked at.
+ */
+static bool memfd_unchanged(struct inode *inode, struct memfd_held *mh)
+{
+	u64 version = inode_peek_iversion(inode);
+
+	if (!mh || !mh->whole || i_size_read(inode) != mh->size ||
+	    READ_ONCE(inode->i_mapping->nrpages) != mh->nrpages ||
+	    READ_ONCE(SHMEM_I(inode)->swapped))
+		return false;
+	if (version == mh->version)
+		return true;
+	if (!memfd_folios_in_place(inode->i_mapping, mh))
+		return false;
+	mh->version = version;
+	return true;
+}
+
+/*
+ * With the inode locked: list the file unless its list still holds.
+ * Return 1 when it held, 0 when listed now, or -errno with no list left.
+ */
+static int memfd_ready(struct liveupdate_file *lf, struct inode *inode)
+{
+	struct memfd_held *mh = lf->priv;
+
+	if (memfd_unchanged(inode, mh))
+		return 1;
+	/* The old list's runs must go before the new one preserves its own. */
+	memfd_release_held(mh);
+	lf->priv = NULL;
+	mh = memfd_hold(inode);
+	if (IS_ERR(mh))
+		return PTR_ERR(mh);
+	lf->priv = mh;
+	return 0;
+}
+
+static int memfd_prepare(struct liveupdate_file *lf)
+{
+	struct inode *inode = file_inode(lf->file);
+	int ret;
+
+	inode_lock(inode);
+	ret = memfd_ready(lf, inode);
+	inode_unlock(inode);
+	return ret;
+}
+
 static int memfd_freeze(struct liveupdate_file *lf)
 {
 	struct liveupdate_memfd_ent *ent = (void *)lf->data;
 	struct inode *inode = file_inode(lf->file);
-	struct memfd_frozen *fz;
-	unsigned int order;
-	pgoff_t pages;
-	loff_t size;
-	u64 first;
+	struct memfd_held *mh;
 	int ret;
 
-	fz = kzalloc(sizeof(*fz), GFP_KERNEL);
-	if (!fz)
-		return -ENOMEM;
-	/* The size and the page cache cannot change under the lock. */
 	inode_lock(inode);
-	size = i_size_read(inode);
-	pages = DIV_ROUND_UP(size, PAGE_SIZE);
-	fz->folios = kvmalloc_array(max_t(pgoff_t, pages, 1),
-				    sizeof(*fz->folios), GFP_KERNEL);
-	ret = fz->folios ? memfd_take_folios(inode, pages, fz) : -ENOMEM;
-	if (!ret)
-		ret = memfd_preserve_runs(fz);
-	/* Small lists take small chunks. */
-	order = min_t(unsigned int, LIVEUPDATE_CHUNK_ORDER,
-		      get_order(struct_size_t(struct liveupdate_chunk, folio,
-					      max(fz->nr_folios, 1UL))));
-	if (!ret)
-		ret = memfd_write_chunks(fz, order, &first);
-	if (ret) {
-		inode_unlock(inode);
-		memfd_release_frozen(fz);
-		return ret;
+	ret = memfd_ready(lf, inode);
+	if (ret >= 0) {
+		mh = lf->priv;
+		memset(ent, 0, sizeof(*ent));
+		ent->size = cpu_to_le64(mh->size);
+		ent->pos = cpu_to_le64(READ_ONCE(lf->file->f_pos));
+		ent->seals = cpu_to_le32(SHMEM_I(inode)->seals);
+		ent->nr_folios = cpu_to_le32(mh->nr_folios);
+		ent->chunk = cpu_to_le64(mh->first);
+		ent->mode = cpu_to_le32(inode->i_mode & 07777);
+		ent->chunk_order = cpu_to_le32(mh->chunk_order);
 	}
-	memset(ent, 0, sizeof(*ent));
-	ent->size = cpu_to_le64(size);
-	ent->pos = cpu_to_le64(READ_ONCE(lf->file->f_pos));
-	ent->seals = cpu_to_le32(SHMEM_I(inode)->seals);
-	ent->nr_folios = cpu_to_le32(fz->nr_folios);
-	ent->chunk = cpu_to_le64(first);
-	ent->mode = cpu_to_le32(inode->i_mode & 07777);
-	ent->chunk_order = cpu_to_le32(order);
 	inode_unlock(inode);
-	lf->priv = fz;
-	return 0;
+	return ret;
 }
 
-static void memfd_thaw(struct liveupdate_file *lf)
+static void memfd_release(struct liveupdate_file *lf)
 {
-	memfd_release_frozen(lf->priv);
+	memfd_release_held(lf->priv);
 	lf->priv = NULL;
 }
 
@@ -511,8 +615,9 @@ const struct liveupdate_handler liveupdate_memfd_handler = {
 	.version = LIVEUPDATE_MEMFD_VERSION,
 	.declared = LIVEUPDATE_MEMFD_DECLARE,
 	.can_preserve = memfd_can_preserve,
+	.prepare = memfd_prepare,
 	.freeze = memfd_freeze,
-	.thaw = memfd_thaw,
+	.release = memfd_release,
 	.retrieve = memfd_retrieve,
 	.discard = memfd_discard,
 };

@@ -15,8 +15,8 @@
 
 static const unsigned int test_run_orders[] = { 0, 0, 2, 0, 1, 3, 0 };
 
-/* Every page of @fz's folios in exactly one of @r's @n maximal runs. */
-static void test_check_runs(struct kunit *test, struct memfd_frozen *fz,
+/* Every page of @mh's folios in exactly one of @r's @n maximal runs. */
+static void test_check_runs(struct kunit *test, struct memfd_held *mh,
 			    const struct memfd_run *r, unsigned long n)
 {
 	unsigned long i, j, pages = 0, covered = 0;
@@ -28,9 +28,9 @@ static void test_check_runs(struct kunit *test, struct memfd_frozen *fz,
 		if (i)
 			KUNIT_EXPECT_GT(test, r[i].pfn, r[i - 1].pfn + r[i - 1].nr);
 	}
-	for (i = 0; i < fz->nr_folios; i++) {
-		unsigned long pfn = folio_pfn(fz->folios[i]);
-		unsigned long nr = folio_nr_pages(fz->folios[i]);
+	for (i = 0; i < mh->nr_folios; i++) {
+		unsigned long pfn = folio_pfn(mh->folios[i]);
+		unsigned long nr = folio_nr_pages(mh->folios[i]);
 
 		pages += nr;
 		for (j = 0; j < n; j++)
@@ -45,34 +45,34 @@ static void memfd_runs_agree(struct kunit *test)
 {
 	unsigned long i, lo = ULONG_MAX, hi = 0, n_sorted = 0, n_mapped = 0;
 	struct memfd_run *sorted, *mapped;
-	struct memfd_frozen fz = {};
+	struct memfd_held mh = {};
 
-	fz.folios = kunit_kcalloc(test, TEST_FOLIOS, sizeof(*fz.folios), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, fz.folios);
+	mh.folios = kunit_kcalloc(test, TEST_FOLIOS, sizeof(*mh.folios), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, mh.folios);
 	for (i = 0; i < TEST_FOLIOS; i++) {
 		unsigned int order = test_run_orders[i % ARRAY_SIZE(test_run_orders)];
 		struct folio *folio = folio_alloc(GFP_KERNEL, order);
 
 		if (!folio)
 			break;
-		fz.folios[fz.nr_folios++] = folio;
+		mh.folios[mh.nr_folios++] = folio;
 	}
-	KUNIT_ASSERT_EQ(test, fz.nr_folios, (unsigned long)TEST_FOLIOS);
+	KUNIT_ASSERT_EQ(test, mh.nr_folios, (unsigned long)TEST_FOLIOS);
 	/* Not in address order: swap pairs from both ends. */
 	for (i = 0; i < TEST_FOLIOS / 2; i += 3)
-		swap(fz.folios[i], fz.folios[TEST_FOLIOS - 1 - i]);
-	for (i = 0; i < fz.nr_folios; i++) {
-		lo = min(lo, folio_pfn(fz.folios[i]));
-		hi = max(hi, folio_pfn(fz.folios[i]) + folio_nr_pages(fz.folios[i]));
+		swap(mh.folios[i], mh.folios[TEST_FOLIOS - 1 - i]);
+	for (i = 0; i < mh.nr_folios; i++) {
+		lo = min(lo, folio_pfn(mh.folios[i]));
+		hi = max(hi, folio_pfn(mh.folios[i]) + folio_nr_pages(mh.folios[i]));
 	}
 
-	sorted = memfd_sorted_runs(&fz, &n_sorted);
-	mapped = memfd_mapped_runs(&fz, lo, hi - lo, &n_mapped);
+	sorted = memfd_sorted_runs(&mh, &n_sorted);
+	mapped = memfd_mapped_runs(&mh, lo, hi - lo, &n_mapped);
 	KUNIT_EXPECT_NOT_NULL(test, sorted);
 	KUNIT_EXPECT_NOT_NULL(test, mapped);
 	if (sorted && mapped) {
-		test_check_runs(test, &fz, sorted, n_sorted);
-		test_check_runs(test, &fz, mapped, n_mapped);
+		test_check_runs(test, &mh, sorted, n_sorted);
+		test_check_runs(test, &mh, mapped, n_mapped);
 		KUNIT_EXPECT_EQ(test, n_sorted, n_mapped);
 		if (n_sorted == n_mapped)
 			KUNIT_EXPECT_EQ(test, memcmp(sorted, mapped,
@@ -80,8 +80,8 @@ static void memfd_runs_agree(struct kunit *test)
 	}
 	kvfree(sorted);
 	kvfree(mapped);
-	for (i = 0; i < fz.nr_folios; i++)
-		folio_put(fz.folios[i]);
+	for (i = 0; i < mh.nr_folios; i++)
+		folio_put(mh.folios[i]);
 }
 
 /* @r holds the @n runs [@pfn, @pfn + 2) and [@pfn + 3, @pfn + 4). */
@@ -100,7 +100,7 @@ static void test_expect_split_runs(struct kunit *test, const struct memfd_run *r
 static void memfd_runs_join(struct kunit *test)
 {
 	struct page *four = alloc_pages(GFP_KERNEL, 2);
-	struct memfd_frozen fz = {};
+	struct memfd_held mh = {};
 	struct folio *folios[3];
 	struct memfd_run *r;
 	unsigned long n = 0;
@@ -113,13 +113,13 @@ static void memfd_runs_join(struct kunit *test)
 	folios[0] = page_folio(pfn_to_page(pfn + 3));
 	folios[1] = page_folio(pfn_to_page(pfn));
 	folios[2] = page_folio(pfn_to_page(pfn + 1));
-	fz.folios = folios;
-	fz.nr_folios = ARRAY_SIZE(folios);
+	mh.folios = folios;
+	mh.nr_folios = ARRAY_SIZE(folios);
 
-	r = memfd_mapped_runs(&fz, pfn, 4, &n);
+	r = memfd_mapped_runs(&mh, pfn, 4, &n);
 	test_expect_split_runs(test, r, n, pfn);
 	kvfree(r);
-	r = memfd_sorted_runs(&fz, &n);
+	r = memfd_sorted_runs(&mh, &n);
 	test_expect_split_runs(test, r, n, pfn);
 	kvfree(r);
 	for (n = 0; n < 4; n++)
