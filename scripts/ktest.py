@@ -638,6 +638,13 @@ SCENARIOS = [
     Scenario('liveupdate-swap', plan=('s',), extra='liveupdate=on', swap_mib=64,
              needs=('CONFIG_LIVEUPDATE', 'CONFIG_SWAP'),
              staged=('liveupdate_gen1', 'liveupdate_gen2')),
+    # memfds changed after the load listed them: the two whose list still
+    # holds go as listed, the rest are listed again at the reboot, and
+    # each arrives as it was last.
+    Scenario('liveupdate-changed', plan=('s',), extra='liveupdate=on',
+             needs=('CONFIG_LIVEUPDATE',), staged=('liveupdate_gen1', 'liveupdate_gen2'),
+             console_shows=(r'liveupdate: handing over 1 sessions with 7 files, '
+                            r'2 of them ready before the reboot',)),
     # Into the baseline kernel, which reads no handoff: refused while a
     # session holds a file, then the same hop with the session closed.
     Scenario('liveupdate-baseline', plan=('s@baseline',), extra='liveupdate=on',

@@ -35,10 +35,21 @@
  * session "swapped" with a memfd pushed out to swap (MADV_PAGEOUT); after
  * the reboot it checks the memfd's bytes.
  *
- * Usage: liveupdate_test next|last|hold|bench MIB [huge]|damaged chunk|version|swapped
+ * "changed" is for a reboot after files changed behind the kernel's list:
+ * before it, it hands over a session "changed" with CHANGED_FILES memfds
+ * and leaves a child holding them (its pid in CHANGER_PID) that, on
+ * SIGUSR1, changes each in its own way (writes into its pages, a hole
+ * punched and written again, grown, shrunk, a hole filled through a
+ * mapping, a page fallocate() made written, or nothing) and says so in
+ * CHANGED_DONE; the caller sends it after loading the next kernel, which
+ * lists the files.  After the reboot each file must hold what it held
+ * last.
+ *
+ * Usage: liveupdate_test next|last|hold|bench MIB [huge]|damaged chunk|version|swapped|changed
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -62,6 +73,10 @@
 #define SHMEM_ENABLED	"/sys/kernel/mm/transparent_hugepage/shmem_enabled"
 #define MANY_SESSIONS	100
 #define MANY_FILES	7
+#define CHANGED_FILES	7
+#define CHANGER_PID	"/tmp/liveupdate-changer.pid"
+#define CHANGED_DONE	"/tmp/liveupdate-changed.done"
+#define PG		4096
 /* The most outgoing sessions the kernel takes. */
 #define LIMIT_SESSIONS	4096
 
@@ -678,6 +693,171 @@ static void swapped_session(int dev)
 	hold_sessions(1);
 }
 
+static const char *const changed_names[CHANGED_FILES] = {
+	"rewritten", "punched", "grown", "shrunk", "filled", "fallocated",
+	"untouched",
+};
+
+/* File @i of the session "changed" before its change. */
+static int changed_make(int i, const unsigned char *a)
+{
+	int fd = memfd_create(changed_names[i], 0);
+	int ok = fd >= 0;
+
+	switch (i) {
+	case 2:
+		ok &= pwrite(fd, a, PG, 0) == PG;
+		break;
+	case 4:
+		ok &= !ftruncate(fd, 3 * PG) && pwrite(fd, a, PG, 0) == PG &&
+			pwrite(fd, a + 2 * PG, PG, 2 * PG) == PG;
+		break;
+	case 5:
+		ok &= !fallocate(fd, 0, 0, 3 * PG) && pwrite(fd, a, PG, 0) == PG;
+		break;
+	case 6:
+		ok &= pwrite(fd, a, 2 * PG, 0) == 2 * PG;
+		break;
+	default:
+		ok &= pwrite(fd, a, 3 * PG, 0) == 3 * PG;
+	}
+	return ok ? fd : -1;
+}
+
+/* Change file @i of the session "changed", with bytes from @b. */
+static int changed_change(int i, int fd, const unsigned char *b)
+{
+	void *p;
+
+	switch (i) {
+	case 0:
+		return pwrite(fd, b, 3 * PG, 0) == 3 * PG;
+	case 1:
+		return !fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+				  PG, PG) && pwrite(fd, b + PG, PG, PG) == PG;
+	case 2:
+		return !ftruncate(fd, 3 * PG) &&
+			pwrite(fd, b + 2 * PG, PG, 2 * PG) == PG;
+	case 3:
+		return !ftruncate(fd, PG + 10);
+	case 4:
+		p = mmap(NULL, 3 * PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+		if (p == MAP_FAILED)
+			return 0;
+		memcpy((char *)p + PG, b + PG, PG);
+		return !munmap(p, 3 * PG);
+	case 5:
+		return pwrite(fd, b + PG, PG, PG) == PG;
+	}
+	return 1;
+}
+
+/* What file @i holds after its change, in @want; return its size. */
+static size_t changed_want(int i, const unsigned char *a,
+			   const unsigned char *b, unsigned char *want)
+{
+	memcpy(want, a, 3 * PG);
+	switch (i) {
+	case 0:
+		memcpy(want, b, 3 * PG);
+		return 3 * PG;
+	case 1:
+	case 4:
+		memcpy(want + PG, b + PG, PG);
+		return 3 * PG;
+	case 2:
+		memset(want + PG, 0, PG);
+		memcpy(want + 2 * PG, b + 2 * PG, PG);
+		return 3 * PG;
+	case 3:
+		return PG + 10;
+	case 5:
+		memcpy(want + PG, b + PG, PG);
+		memset(want + 2 * PG, 0, PG);
+		return 3 * PG;
+	}
+	return 2 * PG;
+}
+
+/*
+ * The child that holds the session "changed" and, told by SIGUSR1,
+ * changes its files, then writes how many it changed to CHANGED_DONE.
+ */
+static void changed_holder(const int *fds, const unsigned char *b)
+{
+	int i, n = 0, sig, fd;
+	sigset_t set;
+	FILE *f;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	setsid();
+	fd = open("/dev/null", O_RDWR);
+	dup2(fd, 0);
+	dup2(fd, 1);
+	dup2(fd, 2);
+	if (!sigwait(&set, &sig))
+		for (i = 0; i < CHANGED_FILES; i++)
+			n += changed_change(i, fds[i], b);
+	f = fopen(CHANGED_DONE, "w");
+	if (f) {
+		fprintf(f, "%d changed\n", n);
+		fclose(f);
+	}
+	for (;;)
+		pause();
+}
+
+/* The session "changed", before the reboot or after it. */
+static void changed_session(int dev)
+{
+	static unsigned char a[3 * PG], b[3 * PG], want[3 * PG];
+	int fds[CHANGED_FILES], s, i, ok = 1;
+	sigset_t set;
+	size_t len;
+	pid_t pid;
+	FILE *f;
+
+	fill(a, sizeof(a), 31);
+	fill(b, sizeof(b), 32);
+	s = retrieve_session(dev, "changed");
+	if (s >= 0) {
+		for (i = 0; i < CHANGED_FILES; i++) {
+			fds[i] = retrieve(s, i + 1);
+			len = changed_want(i, a, b, want);
+			result(fds[i] >= 0 && same_contents(fds[i], want, len),
+			       "memfd %s holds its %zu bytes as they were last",
+			       changed_names[i], len);
+			if (fds[i] >= 0)
+				close(fds[i]);
+		}
+		expect_errno(-finish(s), 0, "FINISH of session changed");
+		close(s);
+		return;
+	}
+	s = create_session(dev, "changed");
+	for (i = 0; i < CHANGED_FILES; i++) {
+		fds[i] = changed_make(i, a);
+		ok &= s >= 0 && fds[i] >= 0 && !preserve(s, fds[i], i + 1);
+	}
+	result(ok, "session changed holds %d memfds", CHANGED_FILES);
+	close(dev);
+	/* Blocked before the fork, so that no signal comes too early. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	pid = fork();
+	if (pid == 0)
+		changed_holder(fds, b);
+	f = fopen(CHANGER_PID, "w");
+	if (f) {
+		fprintf(f, "%d\n", pid);
+		fclose(f);
+	}
+	result(pid > 0 && f, "child %d holds session changed and changes it on SIGUSR1",
+	       pid);
+}
+
 int main(int argc, char **argv)
 {
 	int dev, state, stage = 1, next, fd;
@@ -685,13 +865,14 @@ int main(int argc, char **argv)
 	char buf[16] = "";
 
 	if (!((argc == 2 && (!strcmp(mode, "next") || !strcmp(mode, "last") ||
-			     !strcmp(mode, "hold") || !strcmp(mode, "swapped"))) ||
+			     !strcmp(mode, "hold") || !strcmp(mode, "swapped") ||
+			     !strcmp(mode, "changed"))) ||
 	      ((argc == 3 || (argc == 4 && !strcmp(argv[3], "huge"))) &&
 	       !strcmp(mode, "bench")) ||
 	      (argc == 3 && !strcmp(mode, "damaged") &&
 	       (!strcmp(argv[2], "chunk") || !strcmp(argv[2], "version"))))) {
 		fprintf(stderr,
-			"usage: %s next|last|hold|bench MIB [huge]|damaged chunk|version|swapped\n",
+			"usage: %s next|last|hold|bench MIB [huge]|damaged chunk|version|swapped|changed\n",
 			argv[0]);
 		return 2;
 	}
@@ -714,6 +895,10 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(mode, "swapped")) {
 		swapped_session(dev);
+		goto out;
+	}
+	if (!strcmp(mode, "changed")) {
+		changed_session(dev);
 		goto out;
 	}
 	if (!strcmp(mode, "hold")) {
