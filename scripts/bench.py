@@ -45,7 +45,11 @@ initramfs, 1 CPU, SeaBIOS; every method, both kernels): payloads of 0 and
 the blackout should not grow with what is preserved beyond its metadata;
 a fourth ("kept1024Mh") hands 1024 MiB over in huge pages, as the memory
 of virtual machines usually is, so there are 512 folios to list, not
-262144.
+262144.  Their column Δused says whether memory use after FINISH equals
+memory use before the update: each generation reports MemTotal - MemFree
+(less the free pages on per-CPU lists) once it has finished the last
+session and preserved its own memfd, and the column is the median of the
+generations that received a memfd less the first, which received none.
 
 Results: a table on the terminal and in out/bench/bench.md (medians, and
 each phase's spread, (max - min) / median), every sample in
@@ -91,6 +95,9 @@ MARKS = {
     'loaded': re.compile(r'kexec_file: loaded: \d+ segments|kexec_file_load: type:\d+, start:'),
     # Our loader, then: how much memory the image holds, and its size.
     'held_m': re.compile(r'kexec_file_boot: the image holds (-?\d+) KiB'),
+    # Keeping a memfd: memory in use once this generation has finished the
+    # last one's session and preserved its own, before the load.
+    'used': re.compile(r'ktest: bench used_kib=(\d+) pcp_kib=(\d+)'),
 }
 
 # name, from mark, to mark: each phase ends at a mark and starts at the
@@ -178,7 +185,7 @@ def matrix():
 
 def samples_of(result):
     """Split a run's stamped lines into one dict of mark -> time per reboot."""
-    samples, cur, pending_load = [], None, {}
+    samples, cur, pending_load, used = [], None, {}, None
     for t, text in result.lines:
         for mark, rx in MARKS.items():
             m = rx.search(text)
@@ -188,6 +195,8 @@ def samples_of(result):
                 pending_load = {'load_begin': t, 'initrd': int(m.group(1))}
             elif mark == 'load_end':
                 pending_load.update(load_end=t, held=int(m.group(1)))
+            elif mark == 'used':
+                used = int(m.group(1)) - int(m.group(2))
             elif mark == 'held_m' and cur is not None:
                 cur['held'] = int(m.group(1))
             elif mark == 'loaded' and cur is not None and 'loaded' not in cur:
@@ -197,7 +206,9 @@ def samples_of(result):
                     cur['image_kib'] = int(size.group(1))
             elif mark == 'reboot':
                 cur = {'reboot': t, **pending_load}
-                pending_load = {}
+                if used is not None:
+                    cur['used'] = used
+                pending_load, used = {}, None
             elif cur is not None and mark not in cur:
                 cur[mark] = t
                 if mark == 'init':
@@ -226,6 +237,7 @@ def row_of(cfg, i, s):
     row['blackout'] = round(s['linux'] - s['down'], 4) if 'linux' in s and 'down' in s else ''
     row['kexec -e to init'] = round(s['init'] - start, 4)
     row['image_kib'] = s.get('image_kib', '')
+    row['used_kib'] = s.get('used', '')
     if 'loaded' in s:
         row['load'] = round(s['loaded'] - s['reboot'], 4)
         row['held_kib'] = s.get('held', '')
@@ -273,6 +285,11 @@ def summarise(rows, probes=()):
         s['held_mib'] = statistics.median(held) / 1024 if held else None
         size = [r['image_kib'] for r in rs if r['image_kib'] != '']
         s['image_mib'] = statistics.median(size) / 1024 if size else None
+        # At the same point in every generation: the ones that finished a
+        # session handed over, against the first, which had none.
+        used = [r['used_kib'] for r in rs if r.get('used_kib', '') != '']
+        s['grew_mib'] = ((statistics.median(used[1:]) - used[0]) / 1024
+                         if len(used) > 1 else None)
         s['spread'] = spread
         s['host'] = spread_of(host[name]) if name in host else None
         s['jitter_ms'] = jitter * 1000
@@ -293,6 +310,7 @@ def table(summary):
     head = (f'{"firmware":<8} {"kernel":<8} {"method":<11} {"MiB":>4} {"cpus":>4} '
             + ' '.join(f'{SHORT[c]:>9}' for c in SHOWN)
             + f' {"-e→line":>8} {"vs base":>7} {"load":>6} {"held MiB":>8} {"image":>6}'
+            f' {"Δused":>6}'
             f' {"spread":>6} {"host":>5} {"short±":>6}'
             f' {"n":>2}')
     lines = [head]
@@ -311,6 +329,7 @@ def table(summary):
                      f' {(f"{ratio:.0%}" if ratio is not None else "-"):>7}'
                      f' {fmt(s["load"], 6, 3)}'
                      f' {fmt(s["held_mib"], 8, 1)} {fmt(s["image_mib"], 6, 1)}'
+                     f' {fmt(s["grew_mib"], 6, 1)}'
                      f' {s["spread"] * 100:>5.0f}% {host:>5}'
                      f' {s["jitter_ms"]:>4.0f}ms {s["n"]:>2}')
     return lines
@@ -340,7 +359,10 @@ def write_outputs(rows, summary, lines, probes):
                     'among the shorter ones; -e→line is kexec -e to the next kernel\'s '
                     'first line, vs base that time against the baseline\'s same row; '
                     'host is the same spread for a fixed CPU loop timed n times on the '
-                    'host right before the row ran, what the host alone adds.\n\n')
+                    'host right before the row ran, what the host alone adds; Δused (MiB, '
+                    'rows that keep a memfd) is the memory in use once the last session is '
+                    'finished and a new one holds its memfd, the median of the generations '
+                    'that received one less the first, which received none.\n\n')
         f.write('```\n' + '\n'.join(lines) + '\n```\n')
         if every:
             f.write(f'\nHost probe, all {len(every)} timings: median '
