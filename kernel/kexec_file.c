@@ -41,6 +41,7 @@
 #include <linux/ima.h>
 #include <linux/ioport.h>
 #include <linux/kernel_read_file.h>
+#include <linux/kobject.h>
 #include <linux/kexec.h>
 #include <linux/kexec_handoff.h>
 #include <linux/mm.h>
@@ -52,6 +53,7 @@
 #include <linux/string.h>
 #include <linux/syscalls.h>
 #include <linux/sysctl.h>
+#include <linux/sysfs.h>
 #include <linux/vmalloc.h>
 #include <linux/xxhash.h>
 
@@ -429,6 +431,9 @@ int kexec_file_add_segment(struct kexec_file *kf, const void *buf,
 
 	if (image->type == KEXEC_TYPE_CRASH)
 		return kexec_file_place_crash(kf, buf, bufsz, &place, mem);
+	/* A fallback is entered by another kernel, which moves nothing. */
+	if (image->fallback)
+		place.claim_only = true;
 
 	/* The allocator's blocks come from anywhere: not for low_first. */
 	ret = kexec_file_claim && !place.low_first ?
@@ -896,6 +901,10 @@ static int kexec_file_build(struct kimage **slot, int kernel_fd, int initrd_fd,
 	unsigned int i;
 	int ret;
 
+	if ((flags & KEXEC_FILE_FALLBACK) && !READ_ONCE(kexec_file_claim)) {
+		pr_err("a fallback image needs its segments claimed at load, and kexec_file.claim=0\n");
+		return -EOPNOTSUPP;
+	}
 	ret = kexec_file_read(kernel_fd, &kf.kernel, &kf.kernel_size,
 			      READING_KEXEC_IMAGE);
 	if (ret)
@@ -942,10 +951,15 @@ static int kexec_file_build(struct kimage **slot, int kernel_fd, int initrd_fd,
 	if (!image)
 		goto out;
 	image->kernel_sources = true;
+	image->fallback = flags & KEXEC_FILE_FALLBACK;
 	image->file = &kf;
 	kf.image = image;
 
 	ret = arch_kexec_file_load(&kf);
+	/* The architecture's loader may place a segment on its own. */
+	if (!ret && image->fallback &&
+	    image->claimed != BIT(image->nr_segments) - 1)
+		ret = -EADDRNOTAVAIL;
 	if (!ret)
 		ret = machine_kexec_prepare(image);
 	for (i = 0; !ret && i < image->nr_segments; i++)
@@ -954,12 +968,13 @@ static int kexec_file_build(struct kimage **slot, int kernel_fd, int initrd_fd,
 		ret = kimage_finish(image);
 	if (!ret)
 		ret = machine_kexec_post_load(image);
-	if (!ret && type != KEXEC_TYPE_CRASH)
+	/* What the reboot hands over concerns the reboot's image only. */
+	if (!ret && type != KEXEC_TYPE_CRASH && !image->fallback)
 		ret = kimage_handoff_accept(image);
 	if (!ret) {
 		image->file = NULL;
 		/* IMA maps its segment now, to fill it in at exec. */
-		if (type != KEXEC_TYPE_CRASH)
+		if (type != KEXEC_TYPE_CRASH && !image->fallback)
 			ima_kexec_post_load(image);
 		kexec_file_describe(&kf);
 		image = kexec_install(slot, image);
@@ -975,6 +990,28 @@ out:
 	return ret;
 }
 
+/*
+ * The fallback slot: an image loaded with KEXEC_FILE_FALLBACK, every
+ * segment claimed, which nothing here starts; a trial reboot hands it to
+ * the next kernel to fall back to.
+ */
+struct kimage *kexec_fallback_image;	/* [kexec lock] */
+
+static ssize_t kexec_fallback_loaded_show(struct kobject *kobj,
+					  struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", !!READ_ONCE(kexec_fallback_image));
+}
+
+static struct kobj_attribute kexec_fallback_loaded_attr =
+	__ATTR_RO(kexec_fallback_loaded);
+
+static int __init kexec_fallback_sysfs_init(void)
+{
+	return sysfs_create_file(kernel_kobj, &kexec_fallback_loaded_attr.attr);
+}
+late_initcall(kexec_fallback_sysfs_init);
+
 SYSCALL_DEFINE5(kexec_file_load, int, kernel_fd, int, initrd_fd,
 		unsigned long, cmdline_len, const char __user *, cmdline_ptr,
 		unsigned long, flags)
@@ -982,12 +1019,14 @@ SYSCALL_DEFINE5(kexec_file_load, int, kernel_fd, int, initrd_fd,
 	int type = flags & KEXEC_FILE_ON_CRASH ? KEXEC_TYPE_CRASH :
 						 KEXEC_TYPE_DEFAULT;
 	struct kimage **slot = type == KEXEC_TYPE_CRASH ? &kexec_crash_image :
-							  &kexec_image;
+		flags & KEXEC_FILE_FALLBACK ? &kexec_fallback_image : &kexec_image;
 	int ret;
 
 	if (!kexec_load_permitted(type))
 		return -EPERM;
-	if (flags & ~KEXEC_FILE_FLAGS)
+	if ((flags & ~KEXEC_FILE_FLAGS) ||
+	    (flags & (KEXEC_FILE_ON_CRASH | KEXEC_FILE_FALLBACK)) ==
+	    (KEXEC_FILE_ON_CRASH | KEXEC_FILE_FALLBACK))
 		return -EINVAL;
 	/*
 	 * Under lockdown only a verified kernel may replace this one.  With

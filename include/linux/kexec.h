@@ -84,10 +84,11 @@ extern note_buf_t __percpu *crash_notes;
 /* Flags kexec_file_load() accepts; the same rule for ON_CRASH. */
 #ifdef CONFIG_CRASH_DUMP
 #define KEXEC_FILE_FLAGS	(KEXEC_FILE_UNLOAD | KEXEC_FILE_ON_CRASH | \
-				 KEXEC_FILE_NO_INITRAMFS | KEXEC_FILE_DEBUG)
+				 KEXEC_FILE_NO_INITRAMFS | KEXEC_FILE_DEBUG | \
+				 KEXEC_FILE_FALLBACK)
 #else
 #define KEXEC_FILE_FLAGS	(KEXEC_FILE_UNLOAD | KEXEC_FILE_NO_INITRAMFS | \
-				 KEXEC_FILE_DEBUG)
+				 KEXEC_FILE_DEBUG | KEXEC_FILE_FALLBACK)
 #endif
 
 /*
@@ -144,6 +145,12 @@ struct kimage {
 	 */
 	unsigned long claimed;
 	bool kernel_sources;	/* [K] segment sources are kbuf, not buf */
+	/*
+	 * [K] For the fallback slot (KEXEC_FILE_FALLBACK): every segment is
+	 * claimed, so the image can be entered from a kernel that did not
+	 * load it without moving anything.
+	 */
+	bool fallback;
 	phys_addr_t reserved_next;	/* [K] crash image: next control page below */
 
 	struct list_head pages;		/* [K] every page the image owns */
@@ -222,6 +229,10 @@ u64 kexec_digest(const void *data, size_t len);
 extern struct kimage *kexec_image;
 /* The image a panic boots; NULL when none. */
 extern struct kimage *kexec_crash_image;
+#ifdef CONFIG_KEXEC_FILE
+/* The image a trial reboot falls back to; NULL when none. */
+extern struct kimage *kexec_fallback_image;
+#endif
 /* Set once the machine is being shut down for a kexec reboot. */
 extern bool kexec_in_progress;
 

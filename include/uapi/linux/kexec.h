@@ -25,6 +25,11 @@
 #define KEXEC_FILE_ON_CRASH		0x00000002	/* the panic image slot */
 #define KEXEC_FILE_NO_INITRAMFS		0x00000004	/* initrd_fd is ignored */
 #define KEXEC_FILE_DEBUG		0x00000008	/* log what is placed where */
+/*
+ * The fallback slot: the image a trial reboot falls back to (this series;
+ * a high bit, clear of the flags Linux adds from the bottom).
+ */
+#define KEXEC_FILE_FALLBACK		0x80000000
 
 /*
  * Architecture values for the high half of the kexec_load() flags: the ELF
