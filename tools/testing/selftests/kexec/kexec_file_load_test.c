@@ -21,7 +21,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/klog.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -369,27 +368,6 @@ TEST_F(file, without_cap_sys_boot_is_eperm)
 {
 	EXPECT_EQ(EPERM, without_cap_sys_boot(try_file_load, &self->kernel));
 	EXPECT_STILL_LOADED();
-}
-
-/* The kernel log as a string, to be freed; NULL when it cannot be read. */
-static char *kernel_log(void)
-{
-	int size = klogctl(10, NULL, 0);	/* SYSLOG_ACTION_SIZE_BUFFER */
-	char *log;
-	int len;
-
-	if (size <= 0)
-		return NULL;
-	log = malloc(size + 1);
-	if (!log)
-		return NULL;
-	len = klogctl(3, log, size);		/* SYSLOG_ACTION_READ_ALL */
-	if (len < 0) {
-		free(log);
-		return NULL;
-	}
-	log[len] = '\0';
-	return log;
 }
 
 /* KEXEC_FILE_DEBUG: the load is described in the kernel log. */

@@ -2,8 +2,8 @@
 /*
  * Helpers shared by the kexec selftests: the system calls with their errno,
  * dropping CAP_SYS_BOOT in a child, reading one number from a sysfs or
- * procfs file, whether a crash reservation is absent, and how much memory
- * is used.
+ * procfs file, whether a crash reservation is absent, how much memory is
+ * used, and the kernel log.
  */
 #ifndef KEXEC_SELFTEST_UTIL_H
 #define KEXEC_SELFTEST_UTIL_H
@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/klog.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -129,6 +130,27 @@ static inline long free_kb(void)
 			pages += count;
 	fclose(f);
 	return kb + pages * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+/* The kernel log as a string, to be freed; NULL when it cannot be read. */
+static inline char *kernel_log(void)
+{
+	int size = klogctl(10, NULL, 0);	/* SYSLOG_ACTION_SIZE_BUFFER */
+	char *log;
+	int len;
+
+	if (size <= 0)
+		return NULL;
+	log = malloc(size + 1);
+	if (!log)
+		return NULL;
+	len = klogctl(3, log, size);		/* SYSLOG_ACTION_READ_ALL */
+	if (len < 0) {
+		free(log);
+		return NULL;
+	}
+	log[len] = '\0';
+	return log;
 }
 
 #endif /* KEXEC_SELFTEST_UTIL_H */
