@@ -665,23 +665,6 @@ static struct miscdevice liveupdate_miscdev = {
 /* The reboot                                                        */
 /* ---------------------------------------------------------------- */
 
-static void liveupdate_thaw_files(struct liveupdate_file *stop)
-{
-	struct liveupdate_session *s;
-	struct liveupdate_file *lf;
-
-	list_for_each_entry(s, &liveupdate_sessions, list) {
-		if (s->incoming)
-			continue;
-		list_for_each_entry(lf, &s->files, list) {
-			if (lf == stop)
-				return;
-			if (lf->handler->thaw)
-				lf->handler->thaw(lf);
-		}
-	}
-}
-
 static void liveupdate_build(void *buf)
 {
 	struct liveupdate_state_hdr *hdr = buf;
@@ -808,7 +791,6 @@ static int liveupdate_freeze(struct kimage *image)
 			if (ret < 0) {
 				pr_err("reboot refused: file %llu of session %s cannot be handed over: %d\n",
 				       lf->token, s->name, ret);
-				liveupdate_thaw_files(lf);
 				kvfree(liveupdate_out);
 				liveupdate_out = NULL;
 				return ret;
@@ -832,7 +814,6 @@ static void liveupdate_thaw(void)
 	scoped_guard(mutex, &liveupdate_lock) {
 		if (!liveupdate_frozen)
 			return;
-		liveupdate_thaw_files(NULL);
 		kvfree(liveupdate_out);
 		liveupdate_out = NULL;
 		liveupdate_frozen = false;

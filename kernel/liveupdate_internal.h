@@ -47,9 +47,8 @@ struct liveupdate_file {
  * @freeze: At the reboot, in process context: preserve what the file's
  *	contents need and describe the file in @lf->data.  The state as it
  *	is then is what the next kernel gets.  Return 1 when what @prepare
- *	did held, 0 when the work was done now, or -errno.
- * @thaw: Optional: undo what @freeze did beyond @prepare, the reboot
- *	having been refused.
+ *	did held, 0 when the work was done now, or -errno.  What it did is
+ *	kept if the reboot is refused, until @release.
  * @release: Optional: the file leaves its session; free what @prepare
  *	and @freeze took.
  * @retrieve: In the next kernel: a new file from @data, or an ERR_PTR.
@@ -64,7 +63,6 @@ struct liveupdate_handler {
 	bool (*can_preserve)(struct file *file);
 	int (*prepare)(struct liveupdate_file *lf);
 	int (*freeze)(struct liveupdate_file *lf);
-	void (*thaw)(struct liveupdate_file *lf);
 	void (*release)(struct liveupdate_file *lf);
 	struct file *(*retrieve)(const u8 *data);
 	void (*discard)(const u8 *data);
