@@ -283,18 +283,20 @@ static void memfd_seal_chunk(struct liveupdate_chunk *c)
 }
 
 /*
- * List the folios in chunks of @order, preserved; return the first
- * chunk's address.
+ * List the folios in preserved chunks, small ones for small lists; the
+ * order and the first chunk's address go into @mh.
  */
-static int memfd_write_chunks(struct memfd_held *mh, unsigned int order,
-			      u64 *first)
+static int memfd_write_chunks(struct memfd_held *mh)
 {
+	unsigned int order = min_t(unsigned int, LIVEUPDATE_CHUNK_ORDER,
+				   get_order(struct_size_t(struct liveupdate_chunk, folio,
+							   max(mh->nr_folios, 1UL))));
 	unsigned long done = 0, per_chunk = LIVEUPDATE_CHUNK_FOLIOS(order);
 	struct liveupdate_chunk *prev = NULL;
 	unsigned int i;
 	int ret;
 
-	*first = 0;
+	mh->chunk_order = order;
 	if (!mh->nr_folios)
 		return 0;
 	mh->chunks = kvcalloc(DIV_ROUND_UP(mh->nr_folios, per_chunk),
@@ -330,7 +332,7 @@ static int memfd_write_chunks(struct memfd_held *mh, unsigned int order,
 			prev->next = cpu_to_le64(PFN_PHYS(folio_pfn(cf)));
 			memfd_seal_chunk(prev);
 		} else {
-			*first = PFN_PHYS(folio_pfn(cf));
+			mh->first = PFN_PHYS(folio_pfn(cf));
 		}
 		prev = c;
 		done += n;
@@ -362,12 +364,8 @@ static struct memfd_held *memfd_hold(struct inode *inode)
 	ret = mh->folios ? memfd_take_folios(inode, pages, mh) : -ENOMEM;
 	if (!ret)
 		ret = memfd_preserve_runs(mh);
-	/* Small lists take small chunks. */
-	mh->chunk_order = min_t(unsigned int, LIVEUPDATE_CHUNK_ORDER,
-				get_order(struct_size_t(struct liveupdate_chunk, folio,
-							max(mh->nr_folios, 1UL))));
 	if (!ret)
-		ret = memfd_write_chunks(mh, mh->chunk_order, &mh->first);
+		ret = memfd_write_chunks(mh);
 	if (ret) {
 		memfd_release_held(mh);
 		return ERR_PTR(ret);
