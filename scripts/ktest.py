@@ -640,12 +640,13 @@ SCENARIOS = [
              needs=('CONFIG_LIVEUPDATE', 'CONFIG_SWAP'),
              staged=('liveupdate_gen1', 'liveupdate_gen2')),
     # memfds changed after the load listed them: the two whose list still
-    # holds go as listed, the rest are listed again at the reboot, and
-    # each arrives as it was last.
+    # holds go as listed, and so does the one the load listed again after
+    # it grew; the rest are listed again at the reboot, and each arrives as
+    # it was last.
     Scenario('liveupdate-changed', plan=('s',), extra='liveupdate=on',
              needs=('CONFIG_LIVEUPDATE',), staged=('liveupdate_gen1', 'liveupdate_gen2'),
-             console_shows=(r'liveupdate: handing over 1 sessions with 7 files, '
-                            r'2 of them ready before the reboot',)),
+             console_shows=(r'liveupdate: handing over 1 sessions with 8 files, '
+                            r'3 of them ready before the reboot',)),
     # Into the baseline kernel, which reads no handoff: refused while a
     # session holds a file, then the same hop with the session closed.
     Scenario('liveupdate-baseline', plan=('s@baseline',), extra='liveupdate=on',

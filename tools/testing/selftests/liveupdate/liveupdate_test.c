@@ -42,8 +42,8 @@
  * punched and written again, grown, shrunk, a hole filled through a
  * mapping, a page fallocate() made written, or nothing) and says so in
  * CHANGED_DONE; the caller sends it after loading the next kernel, which
- * lists the files.  After the reboot each file must hold what it held
- * last.
+ * lists the files.  The last file grows before that load instead.  After
+ * the reboot each file must hold what it held last.
  *
  * Usage: liveupdate_test next|last|hold|bench MIB [huge]|damaged chunk|version|swapped|changed
  */
@@ -73,7 +73,7 @@
 #define SHMEM_ENABLED	"/sys/kernel/mm/transparent_hugepage/shmem_enabled"
 #define MANY_SESSIONS	100
 #define MANY_FILES	7
-#define CHANGED_FILES	7
+#define CHANGED_FILES	8
 #define CHANGER_PID	"/tmp/liveupdate-changer.pid"
 #define CHANGED_DONE	"/tmp/liveupdate-changed.done"
 #define PG		4096
@@ -695,7 +695,7 @@ static void swapped_session(int dev)
 
 static const char *const changed_names[CHANGED_FILES] = {
 	"rewritten", "punched", "grown", "shrunk", "filled", "fallocated",
-	"untouched",
+	"untouched", "grown-before-load",
 };
 
 /* File @i of the session "changed" before its change. */
@@ -717,6 +717,9 @@ static int changed_make(int i, const unsigned char *a)
 		break;
 	case 6:
 		ok &= pwrite(fd, a, 2 * PG, 0) == 2 * PG;
+		break;
+	case 7:
+		ok &= pwrite(fd, a, PG, 0) == PG;
 		break;
 	default:
 		ok &= pwrite(fd, a, 3 * PG, 0) == 3 * PG;
@@ -841,6 +844,9 @@ static void changed_session(int dev)
 		ok &= s >= 0 && fds[i] >= 0 && !preserve(s, fds[i], i + 1);
 	}
 	result(ok, "session changed holds %d memfds", CHANGED_FILES);
+	/* Listed at PRESERVE_FD, changed before the load lists it again. */
+	result(pwrite(fds[7], a + PG, PG, PG) == PG,
+	       "memfd %s grows before the load", changed_names[7]);
 	close(dev);
 	/* Blocked before the fork, so that no signal comes too early. */
 	sigemptyset(&set);
