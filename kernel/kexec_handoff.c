@@ -519,11 +519,19 @@ bool handoff_out_meets(const struct handoff_out *out, u64 start, u64 size)
 	return false;
 }
 
-static void handoff_add_extent(struct handoff_out *out, void *buf, u64 size)
+/**
+ * handoff_add_extent() - Have the next kernel keep memory until it reads it.
+ * @out: The handoff being sealed.
+ * @phys: First byte, page aligned.
+ * @size: Bytes; nothing is added for none.
+ *
+ * Context: The kexec reboot, one CPU, interrupts off.
+ */
+void handoff_add_extent(struct handoff_out *out, u64 phys, u64 size)
 {
-	if (!size)
+	if (!size || WARN_ON_ONCE(out->nr_extents == ARRAY_SIZE(out->extent)))
 		return;
-	out->extent[out->nr_extents].phys = virt_to_phys(buf);
+	out->extent[out->nr_extents].phys = phys;
 	out->extent[out->nr_extents].size = PAGE_ALIGN(size);
 	out->nr_extents++;
 }
@@ -705,7 +713,7 @@ void kimage_handoff_seal(struct kimage *image)
 					producer->version, buf, size,
 					virt_to_phys(buf)))
 			continue;
-		handoff_add_extent(out, buf, size);
+		handoff_add_extent(out, virt_to_phys(buf), size);
 		nr++;
 	}
 	for (i = 0; i < out->nr_mem; i++) {
@@ -715,10 +723,10 @@ void kimage_handoff_seal(struct kimage *image)
 					HANDOFF_RANGES_VERSION, buf,
 					out->mem[i].size, virt_to_phys(buf)))
 			continue;
-		handoff_add_extent(out, buf, out->mem[i].size);
+		handoff_add_extent(out, virt_to_phys(buf), out->mem[i].size);
 		nr++;
 	}
-	handoff_add_extent(out, out->table, nr * sizeof(*out->table));
+	handoff_add_extent(out, virt_to_phys(out->table), nr * sizeof(*out->table));
 
 	info.generation = handoff_generation() + 1;
 	info.nr_records = nr;
@@ -766,6 +774,8 @@ void kimage_handoff_free(struct kimage *image)
  *   state: 0 checked and unclaimed, HANDOFF_CLAIMED, or the -errno of
  *          the check that failed.
  *   bytes: the record's bytes, mapped, until handoff_release().
+ *   held:  the records' memory outlives handoff_release(), until
+ *          handoff_release_records().
  */
 static DEFINE_MUTEX(handoff_in_lock);
 static struct {
@@ -776,6 +786,7 @@ static struct {
 	int *state;
 	const void **bytes;
 	bool released;
+	bool held;
 } handoff_in;
 
 struct kobject *handoff_kobj;
@@ -971,7 +982,7 @@ unsigned long handoff_free_reserved(unsigned long pfn, unsigned long end)
 }
 
 /* Give back handed-over pages; the kernel's own image is never touched. */
-static unsigned long __init handoff_free_extent(u64 phys, u64 size)
+static unsigned long handoff_free_extent(u64 phys, u64 size)
 {
 	if (!PAGE_ALIGNED(phys) || !size ||
 	    (phys < __pa_symbol(_end) && __pa_symbol(_text) < phys + size))
@@ -980,20 +991,16 @@ static unsigned long __init handoff_free_extent(u64 phys, u64 size)
 				     PHYS_PFN(phys + PAGE_ALIGN(size)));
 }
 
-static int __init handoff_release(void)
+/* The records' bytes and the table go back to the allocator. */
+static void handoff_free_records(void)
 {
 	unsigned long freed = 0;
 	u32 i;
 
-	guard(mutex)(&handoff_in_lock);
-	handoff_in.released = true;
+	lockdep_assert_held(&handoff_in_lock);
 	for (i = 0; i < handoff_in.nr; i++) {
 		const struct handoff_record *rec = &handoff_in.records[i];
 
-		if (!handoff_in.state[i])
-			pr_info("record %s version %u was not claimed: this kernel has no reader for it\n",
-				rec->name, le32_to_cpu(rec->version));
-		handoff_in.bytes[i] = NULL;
 		/*
 		 * A record whose own fields are bad, or whose bytes run past
 		 * the handed-over memory, names no memory we may free.
@@ -1009,6 +1016,52 @@ static int __init handoff_release(void)
 	if (freed)
 		pr_info("freed %lu KiB of handed-over memory\n",
 			freed << (PAGE_SHIFT - 10));
+}
+
+/**
+ * handoff_hold_records() - Keep the records' memory past late_initcall_sync.
+ *
+ * For a kernel on trial, whose fallback reads the same records: they stay
+ * where they are, unchanged, until handoff_release_records().
+ *
+ * Context: Process context, during boot.
+ */
+void __init handoff_hold_records(void)
+{
+	guard(mutex)(&handoff_in_lock);
+	handoff_in.held = true;
+}
+
+/**
+ * handoff_release_records() - Free the records' memory after a hold.
+ *
+ * Context: Process context, after late_initcall_sync.
+ */
+void handoff_release_records(void)
+{
+	guard(mutex)(&handoff_in_lock);
+	if (WARN_ON_ONCE(!handoff_in.held || !handoff_in.released))
+		return;
+	handoff_in.held = false;
+	handoff_free_records();
+}
+
+static int __init handoff_release(void)
+{
+	u32 i;
+
+	guard(mutex)(&handoff_in_lock);
+	handoff_in.released = true;
+	for (i = 0; i < handoff_in.nr; i++) {
+		const struct handoff_record *rec = &handoff_in.records[i];
+
+		if (!handoff_in.state[i])
+			pr_info("record %s version %u was not claimed: this kernel has no reader for it\n",
+				rec->name, le32_to_cpu(rec->version));
+		handoff_in.bytes[i] = NULL;
+	}
+	if (!handoff_in.held)
+		handoff_free_records();
 	return 0;
 }
 late_initcall_sync(handoff_release);

@@ -88,6 +88,12 @@ struct handoff_producer {
 /* Most producers: the rest. */
 #define HANDOFF_PRODUCERS	(HANDOFF_OUT_RECORDS - HANDOFF_MEM_RECORDS)
 
+/*
+ * Extents one image's root names: every record and the table, and for a
+ * trial the fallback's segments (at most 16) and its root page.
+ */
+#define HANDOFF_OUT_EXTENTS	(HANDOFF_OUT_RECORDS + 1 + 16 + 1)
+
 /**
  * struct handoff_extent - Physical memory the next kernel must keep.
  * @phys: First byte, page aligned.
@@ -126,7 +132,7 @@ struct handoff_out {
 	struct page *root_page;
 	struct handoff_root root;
 	unsigned int nr_extents;
-	struct handoff_extent extent[HANDOFF_OUT_RECORDS + 1];
+	struct handoff_extent extent[HANDOFF_OUT_EXTENTS];
 	struct handoff_record *table;
 	unsigned int nr_slots;
 	struct {
@@ -150,6 +156,9 @@ struct handoff_out {
 extern struct kobject *handoff_kobj;
 
 int handoff_register_producer(struct handoff_producer *producer);
+void handoff_add_extent(struct handoff_out *out, u64 phys, u64 size);
+void __init handoff_hold_records(void);
+void handoff_release_records(void);
 const void *handoff_claim(const char *name, u32 version, u64 *size);
 u32 handoff_generation(void);
 
@@ -184,6 +193,10 @@ static inline void handoff_test_corrupt(struct handoff_out *out) { }
 int arch_handoff_find(u64 *phys, u64 *size);
 int __init arch_handoff_find_early(u64 *phys, u64 *size);
 void arch_kimage_handoff_seal(struct kimage *image);
+void arch_handoff_write_root(struct page *root_page,
+			     const struct handoff_root *root,
+			     const struct handoff_extent *extent,
+			     unsigned int nr_extents);
 #else
 static inline int kimage_handoff_accept(const struct kimage *image) { return 0; }
 static inline int kimage_handoff_freeze(struct kimage *image) { return 0; }

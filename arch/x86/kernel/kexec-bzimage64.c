@@ -588,26 +588,31 @@ static_assert(BZ_HANDOFF_ROOT_NODE + BZ_HANDOFF_EXTENT_NODE *
 	      ARRAY_SIZE(((struct handoff_out *)NULL)->extent) <= PAGE_SIZE);
 
 /**
- * arch_kimage_handoff_seal() - Write the root page for the next kernel.
- * @image: Image whose handoff kimage_handoff_seal() just sealed.
+ * arch_handoff_write_root() - Write a root page for a kernel to find.
+ * @root_page: The page the kernel's boot parameters link to.
+ * @root: The sealed root.
+ * @extent: What the kernel must reserve before it allocates.
+ * @nr_extents: Entries of @extent.
  *
  * Context: The kexec reboot, one CPU, interrupts off.
  */
-void arch_kimage_handoff_seal(struct kimage *image)
+void arch_handoff_write_root(struct page *root_page,
+			     const struct handoff_root *root,
+			     const struct handoff_extent *extent,
+			     unsigned int nr_extents)
 {
-	const struct handoff_out *out = image->handoff;
-	phys_addr_t base = page_to_phys(out->root_page);
-	void *page = page_address(out->root_page);
+	phys_addr_t base = page_to_phys(root_page);
+	void *page = page_address(root_page);
 	struct setup_data *sd = page;
 	size_t offset = BZ_HANDOFF_ROOT_NODE;
 	unsigned int i;
 
 	sd->next = 0;
 	sd->type = SETUP_HANDOFF;
-	sd->len = sizeof(out->root);
-	memcpy(sd->data, &out->root, sizeof(out->root));
+	sd->len = sizeof(*root);
+	memcpy(sd->data, root, sizeof(*root));
 
-	for (i = 0; i < out->nr_extents; i++) {
+	for (i = 0; i < nr_extents; i++) {
 		struct setup_data *node = page + offset;
 		struct setup_indirect *ind = (void *)node->data;
 
@@ -617,11 +622,25 @@ void arch_kimage_handoff_seal(struct kimage *image)
 		node->len = sizeof(*ind);
 		ind->type = SETUP_HANDOFF;
 		ind->reserved = 0;
-		ind->len = out->extent[i].size;
-		ind->addr = out->extent[i].phys;
+		ind->len = extent[i].size;
+		ind->addr = extent[i].phys;
 		sd = node;
 		offset += BZ_HANDOFF_EXTENT_NODE;
 	}
+}
+
+/**
+ * arch_kimage_handoff_seal() - Write the root page for the next kernel.
+ * @image: Image whose handoff kimage_handoff_seal() just sealed.
+ *
+ * Context: The kexec reboot, one CPU, interrupts off.
+ */
+void arch_kimage_handoff_seal(struct kimage *image)
+{
+	const struct handoff_out *out = image->handoff;
+
+	arch_handoff_write_root(out->root_page, &out->root, out->extent,
+				out->nr_extents);
 }
 
 /*
