@@ -123,6 +123,9 @@ void crash_save_cpu(struct pt_regs *regs, int cpu)
  * __crash_kexec() - start the crash image, if there is one
  * @regs: registers at the failure, or NULL to take the caller's
  *
+ * A kernel on trial that is not confirmed yet starts its fallback instead
+ * (kexec_trial.c); the crash image is for failures after confirmation.
+ *
  * A loader holding the kexec lock may be changing the crash slot, so then
  * nothing happens.  A kexec reboot holding it is different: it changes no
  * image, and after a panic it will never finish.  Starting the crash image
@@ -140,10 +143,15 @@ void __noclone __crash_kexec(struct pt_regs *regs)
 {
 	struct pt_regs here;
 	bool locked = kexec_trylock();
+	/* Loaders do not touch a trial's fallback: no lock is needed. */
+	struct kimage *image = kexec_trial_take_fallback();
 
-	if (!locked && !READ_ONCE(kexec_in_progress))
-		return;
-	if (kexec_crash_image) {
+	if (!image) {
+		if (!locked && !READ_ONCE(kexec_in_progress))
+			return;
+		image = kexec_crash_image;
+	}
+	if (image) {
 		/*
 		 * A kexec reboot that has begun to stop the other CPUs stops
 		 * this one too, and boots its new kernel: wait for that,
@@ -155,9 +163,12 @@ void __noclone __crash_kexec(struct pt_regs *regs)
 			here = *regs;
 		else
 			kexec_capture_regs(&here);
-		crash_save_vmcoreinfo();
+		if (image == kexec_crash_image)
+			crash_save_vmcoreinfo();
+		else
+			arch_kexec_trial_relay(image);
 		machine_crash_shutdown(&here);
-		machine_kexec(kexec_crash_image);
+		machine_kexec(image);
 	}
 	if (locked)
 		kexec_unlock();

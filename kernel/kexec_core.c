@@ -693,6 +693,7 @@ struct kimage *kexec_install(struct kimage **slot, struct kimage *image)
 	 */
 	if (crash && *slot)
 		machine_kexec_protect_crash(false);
+	kexec_trial_slot_changed(slot);
 	old = xchg(slot, image);
 	if (crash && image)
 		machine_kexec_protect_crash(true);

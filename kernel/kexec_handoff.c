@@ -734,6 +734,7 @@ void kimage_handoff_seal(struct kimage *image)
 	info.table = virt_to_phys(out->table);
 	handoff_seal_root(&out->root, &info);
 	handoff_test_corrupt(out);
+	kexec_trial_seal(image);
 	arch_kimage_handoff_seal(image);
 }
 

@@ -306,7 +306,8 @@ static struct handoff_pfns *handoff_mem_ranges(unsigned long *nr)
 /*
  * May the gap of @nr pages at @pfn be bridged?  Only if the next kernel
  * can free it again: all of it ordinary memory this kernel has not
- * reserved, no segment goes there, no page of the handoff lies there.
+ * reserved, no segment goes there, no page of the handoff or of a trial's
+ * fallback lies there.
  */
 static bool handoff_mem_bridge(u64 pfn, u64 nr, void *arg)
 {
@@ -314,7 +315,8 @@ static bool handoff_mem_bridge(u64 pfn, u64 nr, void *arg)
 	u64 i;
 
 	if (kimage_meets_destination(image, PFN_PHYS(pfn), nr << PAGE_SHIFT) ||
-	    handoff_out_meets(image->handoff, PFN_PHYS(pfn), nr << PAGE_SHIFT))
+	    handoff_out_meets(image->handoff, PFN_PHYS(pfn), nr << PAGE_SHIFT) ||
+	    kexec_trial_meets(PFN_PHYS(pfn), nr << PAGE_SHIFT))
 		return false;
 	for (i = 0; i < nr; i++) {
 		if (!pfn_valid(pfn + i) || PageReserved(pfn_to_page(pfn + i)))

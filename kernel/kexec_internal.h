@@ -90,6 +90,19 @@ long handoff_coarsen(const struct handoff_pfns *r, unsigned long n,
 void kimage_destroy(struct kimage *image);
 struct kimage *kexec_install(struct kimage **slot, struct kimage *image);
 
+/* The trial reboot, kexec_trial.c. */
+#ifdef CONFIG_KEXEC_TRIAL
+void kexec_trial_slot_changed(struct kimage **slot);
+bool kexec_trial_meets(u64 start, u64 size);
+void kexec_trial_seal(struct kimage *image);
+struct kimage *kexec_trial_take_fallback(void);
+#else
+static inline void kexec_trial_slot_changed(struct kimage **slot) { }
+static inline bool kexec_trial_meets(u64 start, u64 size) { return false; }
+static inline void kexec_trial_seal(struct kimage *image) { }
+static inline struct kimage *kexec_trial_take_fallback(void) { return NULL; }
+#endif
+
 #ifdef CONFIG_KEXEC_FILE
 void kimage_forget_shadows(struct kimage *image);
 #else

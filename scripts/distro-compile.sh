@@ -32,7 +32,7 @@ log=$build/logs/distro-compile.log
 KNOWN_MISSING=(CONFIG_KEXEC_JUMP)
 
 ours=(kernel/kexec.o kernel/kexec_core.o kernel/kexec_file.o kernel/kexec_handoff.o
-	kernel/kexec_handoff_log.o kernel/kexec_handoff_mem.o
+	kernel/kexec_handoff_log.o kernel/kexec_handoff_mem.o kernel/kexec_trial.o
 	kernel/crash_core.o kernel/crash_reserve.o arch/x86/kernel/machine_kexec_64.o
 	arch/x86/kernel/crash.o arch/x86/kernel/kexec-bzimage64.o
 	arch/x86/kernel/relocate_kernel_64.o arch/x86/purgatory/)
@@ -67,16 +67,18 @@ if [[ ! -f $obj/.config || $(cat "$obj/.config-id" 2>/dev/null) != "$config_id" 
 	cp "$config" "$obj/.config"
 	"$src/scripts/config" --file "$obj/.config" \
 		--set-str SYSTEM_TRUSTED_KEYS "" --set-str SYSTEM_REVOCATION_KEYS "" \
-		--disable MODULE_SIG_ALL --enable KEXEC_HANDOFF
+		--disable MODULE_SIG_ALL --enable KEXEC_HANDOFF --enable KEXEC_TRIAL
 	"${kmake[@]}" -s olddefconfig >> "$log" 2>&1
 	echo "$config_id" > "$obj/.config-id"
 fi
 
 failed=0
-if ! grep -qxF CONFIG_KEXEC_HANDOFF=y "$obj/.config"; then
-	echo "distro-compile: Kconfig refused CONFIG_KEXEC_HANDOFF under Debian's config" >&2
-	failed=1
-fi
+for sym in KEXEC_HANDOFF KEXEC_TRIAL; do
+	if ! grep -qxF "CONFIG_$sym=y" "$obj/.config"; then
+		echo "distro-compile: Kconfig refused CONFIG_$sym under Debian's config" >&2
+		failed=1
+	fi
+done
 dropped=()
 while read -r line; do
 	sym=${line%%=*}

@@ -274,6 +274,21 @@ void machine_kexec_protect_crash(bool protect);
 #else
 static inline void machine_kexec_protect_crash(bool protect) { }
 #endif
+/*
+ * A trial's fallback (kernel/kexec_trial.c) is entered from a failure on
+ * any CPU.  arch_kexec_trial_prepare() is called when a kernel goes on
+ * trial, arch_kexec_trial_release() when it is confirmed;
+ * arch_kexec_trial_relay() is called on the failing CPU, in panic context,
+ * before the crash shutdown: it may have another CPU enter @image in its
+ * place and stop this one, or return for this CPU to go on.
+ */
+#ifdef CONFIG_KEXEC_TRIAL
+int arch_kexec_trial_prepare(void);
+void arch_kexec_trial_release(void);
+void arch_kexec_trial_relay(struct kimage *image);
+#else
+static inline void arch_kexec_trial_relay(struct kimage *image) { }
+#endif
 
 /*
  * Crash hotplug (kernel/crash_core.c): crash_hotplug_find_header() looks

@@ -15,6 +15,7 @@
 #include <linux/delay.h>
 #include <linux/interrupt.h>
 #include <linux/kexec.h>
+#include <linux/reboot.h>
 #include <linux/smp.h>
 #include <linux/sysctl.h>
 #include <linux/ioport.h>
@@ -264,6 +265,83 @@ int crash_capture_e820(struct boot_e820_entry *map, unsigned int *nr,
 	return ret;
 }
 #endif /* CONFIG_KEXEC_FILE */
+
+#ifdef CONFIG_KEXEC_TRIAL
+/*
+ * A kernel started on a CPU other than the one the firmware booted (the
+ * BSP) leaves that one out: INIT to the BSP can reset the machine, so the
+ * kernel does not register it.  Capture kernels live with that; a trial's
+ * fallback is to run as the old kernel did, so the boot CPU, CPU 0 in a
+ * kernel that kexec started on the BSP, is asked by NMI to enter it in
+ * the failing CPU's place.  NMIs reach it with interrupts off; one that
+ * is itself in NMI, or dead, does not answer, and the failing CPU goes on.
+ */
+#define TRIAL_RELAY_WAIT_MS	1000
+
+static struct kimage *trial_relay_image;
+static atomic_t trial_relay_taken = ATOMIC_INIT(0);
+
+static int trial_relay_nmi(unsigned int type, struct pt_regs *regs)
+{
+	struct kimage *image = READ_ONCE(trial_relay_image);
+	struct pt_regs here;
+
+	if (!image || smp_processor_id() != 0 ||
+	    atomic_xchg(&trial_relay_taken, 1))
+		return NMI_DONE;
+	here = *regs;
+	machine_crash_shutdown(&here);
+	machine_kexec(image);
+}
+
+/**
+ * arch_kexec_trial_prepare() - Get ready for a failure on any CPU.
+ *
+ * Context: Process context, at boot.
+ * Return: 0 or the errno of register_nmi_handler().
+ */
+int arch_kexec_trial_prepare(void)
+{
+	return register_nmi_handler(NMI_LOCAL, trial_relay_nmi, 0, "kexec_trial");
+}
+
+/**
+ * arch_kexec_trial_release() - Undo arch_kexec_trial_prepare().
+ *
+ * Context: Process context.
+ */
+void arch_kexec_trial_release(void)
+{
+	unregister_nmi_handler(NMI_LOCAL, "kexec_trial");
+}
+
+/**
+ * arch_kexec_trial_relay() - Have the boot CPU enter the fallback.
+ * @image: The fallback.
+ *
+ * Context: Panic context, interrupts off, on the failing CPU.  Returns
+ * only when this CPU is the boot CPU, or the boot CPU did not answer.
+ */
+void arch_kexec_trial_relay(struct kimage *image)
+{
+	unsigned int ms;
+
+	if (smp_processor_id() == 0 || !cpu_online(0))
+		return;
+	WRITE_ONCE(trial_relay_image, image);
+	__apic_send_IPI_mask(cpumask_of(0), NMI_VECTOR);
+	for (ms = 0; ms < TRIAL_RELAY_WAIT_MS; ms++) {
+		if (atomic_read(&trial_relay_taken)) {
+			/* Until the boot CPU's shutdown NMI stops this one. */
+			for (;;)
+				native_halt();
+		}
+		mdelay(1);
+	}
+	pr_emerg("kexec trial: CPU 0 did not answer: the fallback starts from CPU %d, without CPU 0\n",
+		 smp_processor_id());
+}
+#endif /* CONFIG_KEXEC_TRIAL */
 
 #ifdef CONFIG_KEXEC_PANIC_TEST
 /*
