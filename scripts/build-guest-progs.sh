@@ -24,6 +24,10 @@ for dir in kexec liveupdate; do
 		KHDR_INCLUDES="-isystem $obj/usr/include" TEST_PROGS= TEST_FILES= all
 done
 
+# The tools the series adds, built as a user would.
+make -s -C "$src/tools/kexec" OUTPUT="$out/" LDFLAGS=-static CFLAGS="-O2 -Werror" \
+	KHDR_INCLUDES="-isystem $obj/usr/include"
+
 # Guest helpers that are not selftests: they end the boot they run in.
 # NAME.c is linked with the images it loads, NAME-*.S.
 for helper in "$top"/scripts/guest/*.c; do
