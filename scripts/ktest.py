@@ -500,7 +500,7 @@ SCENARIOS = [
     Scenario('unload-file', needs=('CONFIG_KEXEC_FILE',)),
     # Every kexec_file_load() here unpacks the kernel: 100 cycles of it.
     Scenario('selftests', programs=('kexec_load_test', 'kexec_file_load_test',
-                                    'kexec_fallback_test'),
+                                    'kexec_fallback_test', 'kexec_trial_test'),
              gen_timeout=300),
     # The policy sysctls only tighten: a boot of their own.
     Scenario('selftests-policy', programs=('kexec_policy_test',)),
