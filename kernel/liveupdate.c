@@ -27,6 +27,7 @@
 #include <linux/fs.h>
 #include <linux/init.h>
 #include <linux/kexec_handoff.h>
+#include <linux/kexec_trial.h>
 #include <linux/miscdevice.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
@@ -269,6 +270,28 @@ static int liveupdate_check_record(const void *bytes, u64 size)
 	return ns;
 }
 
+/*
+ * A kernel on trial that retrieves a session may change its files: if the
+ * kernel fails, its fallback must not restore them.
+ */
+#define LIVEUPDATE_CLAIM_PREFIX	"liveupdate:"
+
+static void liveupdate_trial_claim(const char *session)
+{
+	char claim[sizeof(LIVEUPDATE_CLAIM_PREFIX) + LIVEUPDATE_SESSION_NAME_LENGTH];
+
+	snprintf(claim, sizeof(claim), LIVEUPDATE_CLAIM_PREFIX "%s", session);
+	kexec_trial_claim(claim);
+}
+
+static bool __init liveupdate_trial_claimed(const char *session)
+{
+	char claim[sizeof(LIVEUPDATE_CLAIM_PREFIX) + LIVEUPDATE_SESSION_NAME_LENGTH];
+
+	snprintf(claim, sizeof(claim), LIVEUPDATE_CLAIM_PREFIX "%s", session);
+	return kexec_trial_claimed(claim);
+}
+
 static void __init liveupdate_read(const void *bytes, u64 size)
 {
 	const struct liveupdate_session_ent *se = bytes + sizeof(struct liveupdate_state_hdr);
@@ -288,6 +311,12 @@ static void __init liveupdate_read(const void *bytes, u64 size)
 		u32 nr = le32_to_cpu(se[i].nr_files);
 		struct liveupdate_session *s;
 
+		if (liveupdate_trial_claimed(se[i].name)) {
+			pr_warn("session %s is not restored: the kernel on trial that failed had retrieved it\n",
+				se[i].name);
+			fe += nr;
+			continue;
+		}
 		s = kzalloc(sizeof(*s), GFP_KERNEL);
 		if (s && nr) {
 			s->in = kvmemdup(fe, nr * sizeof(*fe), GFP_KERNEL);
@@ -582,6 +611,7 @@ static struct file *liveupdate_retrieve_session(const char *name)
 		return ERR_PTR(-ENOENT);
 	if (s->retrieved)
 		return ERR_PTR(-EINVAL);
+	liveupdate_trial_claim(s->name);
 	file = liveupdate_session_file(s);
 	if (!IS_ERR(file))
 		s->retrieved = true;

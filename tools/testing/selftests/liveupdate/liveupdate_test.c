@@ -45,7 +45,15 @@
  * lists the files.  The last file grows before that load instead.  After
  * the reboot each file must hold what it held last.
  *
+ * "claimed hand|take|gone" is for a trial reboot whose kernel fails after
+ * retrieving a session: "hand", before the trial, hands over a session
+ * "claimed" with one memfd; "take", in the kernel on trial, retrieves it,
+ * checks it and writes over it; "gone", in the fallback, expects
+ * RETRIEVE_SESSION of it to fail with ENOENT, since its pages may have
+ * changed.
+ *
  * Usage: liveupdate_test next|last|hold|bench MIB [huge]|damaged chunk|version|swapped|changed
+ *        liveupdate_test claimed hand|take|gone
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -864,6 +872,33 @@ static void changed_session(int dev)
 	       pid);
 }
 
+static void claimed_session(int dev, const char *step)
+{
+	static unsigned char buf[4 * PG];
+	int s, fd;
+
+	fill(buf, sizeof(buf), 51);
+	if (!strcmp(step, "hand")) {
+		s = create_session(dev, "claimed");
+		fd = memfd_with(buf, sizeof(buf), 0);
+		result(s >= 0 && fd >= 0 && !preserve(s, fd, 1),
+		       "session claimed holds a memfd");
+		close(dev);
+		hold_sessions(1);
+	} else if (!strcmp(step, "take")) {
+		s = retrieve_session(dev, "claimed");
+		fd = s >= 0 ? retrieve(s, 1) : -1;
+		result(fd >= 0 && same_contents(fd, buf, sizeof(buf)),
+		       "on trial: session claimed arrives, its memfd intact");
+		memset(buf, 0xee, sizeof(buf));
+		result(fd >= 0 && pwrite(fd, buf, sizeof(buf), 0) == sizeof(buf),
+		       "on trial: its memfd is written over");
+	} else {
+		expect_errno(-retrieve_session(dev, "claimed"), ENOENT,
+			     "in the fallback: RETRIEVE_SESSION of the session the failed kernel took");
+	}
+}
+
 int main(int argc, char **argv)
 {
 	int dev, state, stage = 1, next, fd;
@@ -876,10 +911,13 @@ int main(int argc, char **argv)
 	      ((argc == 3 || (argc == 4 && !strcmp(argv[3], "huge"))) &&
 	       !strcmp(mode, "bench")) ||
 	      (argc == 3 && !strcmp(mode, "damaged") &&
-	       (!strcmp(argv[2], "chunk") || !strcmp(argv[2], "version"))))) {
+	       (!strcmp(argv[2], "chunk") || !strcmp(argv[2], "version"))) ||
+	      (argc == 3 && !strcmp(mode, "claimed") &&
+	       (!strcmp(argv[2], "hand") || !strcmp(argv[2], "take") ||
+		!strcmp(argv[2], "gone"))))) {
 		fprintf(stderr,
-			"usage: %s next|last|hold|bench MIB [huge]|damaged chunk|version|swapped|changed\n",
-			argv[0]);
+			"usage: %s next|last|hold|bench MIB [huge]|damaged chunk|version|swapped|changed\n"
+			"       %s claimed hand|take|gone\n", argv[0], argv[0]);
 		return 2;
 	}
 	printf("TAP version 13\n");
@@ -901,6 +939,10 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(mode, "swapped")) {
 		swapped_session(dev);
+		goto out;
+	}
+	if (!strcmp(mode, "claimed")) {
+		claimed_session(dev, argv[2]);
 		goto out;
 	}
 	if (!strcmp(mode, "changed")) {
