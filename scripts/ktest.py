@@ -651,6 +651,37 @@ SCENARIOS = [
     # session holds a file, then the same hop with the session closed.
     Scenario('liveupdate-baseline', plan=('s@baseline',), extra='liveupdate=on',
              needs=('CONFIG_LIVEUPDATE',), kernels=('-kx', '-base')),
+    # Trial reboots (kexec-trial arm): the kernel on trial fails in each way
+    # a trial catches, and the kernel it came from boots again from the
+    # image it left, with the reason; memfds handed over to the failed
+    # kernel, which never retrieved them, arrive in the fallback.
+    Scenario('trial-panic', plan=('t', 'tfail'), extra='liveupdate=on',
+             needs=('CONFIG_KEXEC_TRIAL', 'CONFIG_LIVEUPDATE'),
+             staged=('liveupdate_gen1', 'liveupdate_gen3', 'liveupdate_claim1',
+                     'liveupdate_claim2', 'liveupdate_claim3'),
+             console_shows=(r'kexec trial: generation 1 failed \(panic\): entering the fallback',)),
+    # From NMI the console is not flushed before the jump: the fallback's
+    # own checks of the reason are what shows the path was taken.
+    Scenario('trial-nmi', plan=('t', 'tfail'), needs=('CONFIG_KEXEC_TRIAL',)),
+    # The kernel on trial reaches init and never confirms.
+    Scenario('trial-deadline', plan=('t', 'tfail'), needs=('CONFIG_KEXEC_TRIAL',),
+             console_shows=(r'kexec trial: generation 1 failed \(deadline\): entering the fallback',)),
+    # It panics at subsys_initcall (a test knob): the fallback is generation 2.
+    Scenario('trial-early', plan=('t',), needs=('CONFIG_KEXEC_TRIAL',),
+             console_shows=(r'kexec trial: generation 1 failed \(panic\): entering the fallback',)),
+    # Confirmed, the kernel takes the ordinary panic path: its crash kernel.
+    Scenario('trial-confirm', plan=('t', 'p'), extra='crashkernel=192M',
+             needs=('CONFIG_KEXEC_TRIAL',)),
+    # The fallback damaged in the kernel on trial (a test knob): its
+    # purgatory names the segment and stops.
+    Scenario('trial-corrupt', plan=('t', 'tfail'), needs=('CONFIG_KEXEC_TRIAL',),
+             expect_serial=r'kexec purgatory: segment 0 at 0x[0-9a-f]+ len '
+                           r'0x[0-9a-f]+ is corrupt'),
+    # The fallback panics in turn: an ordinary panic, which resets the
+    # machine (panic=-1), not a second fallback.
+    Scenario('trial-fallback-fails', plan=('t', 'tfail', 'tfail'), resets=True,
+             needs=('CONFIG_KEXEC_TRIAL',),
+             expect_serial=r'ktest: reboot method=trial-fallback gen=3'),
     Scenario('ima-kexec', plan=('s', 's'), needs=('CONFIG_IMA_KEXEC',)),
     Scenario('ima-kexec-moved', plan=('s', 's'), extra='kexec_file.claim=0',
              needs=('CONFIG_IMA_KEXEC',)),
@@ -947,13 +978,16 @@ def judge_hops(texts, firmware):
             continue
         if first is None:
             first = (cpus, ram)
-        ref = first_mem.setdefault(new_kernel, (gen, mem))
+        # A kernel on trial holds its fallback until it confirms, and
+        # says so when it has ("settled").
+        held = via == 'kexec-t' and gen not in settled
+        ref = first_mem.get(new_kernel) if held else first_mem.setdefault(new_kernel, (gen, mem))
         if cpus != first[0]:
             return f'generation {gen} has {cpus} CPUs online, the first boot had {first[0]}'
         if abs(ram - first[1]) > first[1] * MEM_TOLERANCE:
             return (f'generation {gen} has {ram} KiB of System RAM, the first boot had '
                     f'{first[1]} KiB (more than {MEM_TOLERANCE:.0%} apart)')
-        if abs(mem - ref[1]) > ref[1] * MEM_TOLERANCE:
+        if ref and not held and abs(mem - ref[1]) > ref[1] * MEM_TOLERANCE:
             return (f'generation {gen} has MemTotal {mem} kB, generation {ref[0]} of '
                     f'the same kernel had {ref[1]} kB (more than {MEM_TOLERANCE:.0%} apart)')
     return ''
