@@ -355,6 +355,68 @@ static void trial_find_line(const char *text, const char *prefix, char *to,
 	strscpy(to, line, min(len + 1, size));
 }
 
+/* Room for the log in a reason page, its NUL not counted. */
+#define TRIAL_TEXT_ROOM	(PAGE_SIZE - sizeof(struct kexec_trial_reason) - 1)
+
+/*
+ * Finish a reason page whose header fields, claims and @len bytes of text
+ * are written: the message from the text, the size and the checksum.
+ */
+static void trial_seal_reason(struct kexec_trial_reason *r, size_t len)
+{
+	r->crc = 0;
+	r->text[len] = '\0';
+	memset(r->message, 0, sizeof(r->message));
+	trial_find_line(r->text, "Kernel panic - not syncing: ", r->message,
+			sizeof(r->message));
+	r->size = cpu_to_le16(sizeof(*r) + len + 1);
+	r->crc = cpu_to_le32(handoff_crc(r, sizeof(*r) + len + 1));
+}
+
+/*
+ * Is @r, in a page, a reason the fallback may read?  0; -ENOMSG without
+ * the magic, -EPROTONOSUPPORT for another version, -EMSGSIZE for a size
+ * out of the page, -EBADMSG for a checksum mismatch, -EINVAL for strings
+ * or claims that do not end where they must.
+ */
+static int trial_check_reason(struct kexec_trial_reason *r)
+{
+	u32 size = le16_to_cpu(r->size), claims = le32_to_cpu(r->claims);
+	__le32 crc = r->crc;
+	u32 want;
+
+	if (le32_to_cpu(r->magic) != KEXEC_TRIAL_REASON_MAGIC)
+		return -ENOMSG;
+	if (le16_to_cpu(r->version) != KEXEC_TRIAL_REASON_VERSION)
+		return -EPROTONOSUPPORT;
+	if (size <= sizeof(*r) || size > PAGE_SIZE)
+		return -EMSGSIZE;
+	r->crc = 0;
+	want = handoff_crc(r, size);
+	r->crc = crc;
+	if (le32_to_cpu(crc) != want)
+		return -EBADMSG;
+	if (!memchr(r->message, '\0', sizeof(r->message)) ||
+	    ((char *)r)[size - 1] != '\0')
+		return -EINVAL;
+	if (claims != KEXEC_TRIAL_CLAIMS_FULL &&
+	    (claims > sizeof(r->claimed) ||
+	     (claims && r->claimed[claims - 1] != '\0')))
+		return -EINVAL;
+	return 0;
+}
+
+/* Is @name one of the @claims bytes of NUL-terminated names at @claimed? */
+static bool trial_claims_have(const char *claimed, u32 claims, const char *name)
+{
+	const char *p, *end = claimed + claims;
+
+	for (p = claimed; p < end; p += strlen(p) + 1)
+		if (!strcmp(p, name))
+			return true;
+	return false;
+}
+
 /*
  * Leave the fallback the reason; panic context.  The claims are already
  * in the page, written as they were made.
@@ -362,25 +424,18 @@ static void trial_find_line(const char *text, const char *prefix, char *to,
 static void trial_write_reason(u32 cause)
 {
 	struct kexec_trial_reason *r = trial_in.reason;
-	size_t room = PAGE_SIZE - sizeof(*r) - 1;
 	struct kmsg_dump_iter iter;
 	size_t len = 0;
 
-	r->crc = 0;
-	memset(r->message, 0, sizeof(r->message));
 	r->magic = cpu_to_le32(KEXEC_TRIAL_REASON_MAGIC);
 	r->version = cpu_to_le16(KEXEC_TRIAL_REASON_VERSION);
 	r->cause = cpu_to_le32(cause);
 	r->generation = cpu_to_le32(handoff_generation());
 	r->uptime_ms = cpu_to_le32(div_u64(ktime_get_mono_fast_ns(), NSEC_PER_MSEC));
 	kmsg_dump_rewind(&iter);
-	if (!kmsg_dump_get_buffer(&iter, false, r->text, room, &len))
+	if (!kmsg_dump_get_buffer(&iter, false, r->text, TRIAL_TEXT_ROOM, &len))
 		len = 0;
-	r->text[len] = '\0';
-	trial_find_line(r->text, "Kernel panic - not syncing: ", r->message,
-			sizeof(r->message));
-	r->size = cpu_to_le16(sizeof(*r) + len + 1);
-	r->crc = cpu_to_le32(handoff_crc(r, sizeof(*r) + len + 1));
+	trial_seal_reason(r, len);
 }
 
 /**
@@ -459,17 +514,11 @@ EXPORT_SYMBOL_GPL(kexec_trial_claim);
  */
 bool kexec_trial_claimed(const char *name)
 {
-	const char *p, *end;
-
 	if (atomic_read(&trial_in.state) != TRIAL_FALLBACK)
 		return false;
 	if (!trial_in.claimed || trial_in.claims == KEXEC_TRIAL_CLAIMS_FULL)
 		return true;
-	end = trial_in.claimed + trial_in.claims;
-	for (p = trial_in.claimed; p < end; p += strlen(p) + 1)
-		if (!strcmp(p, name))
-			return true;
-	return false;
+	return trial_claims_have(trial_in.claimed, trial_in.claims, name);
 }
 EXPORT_SYMBOL_GPL(kexec_trial_claimed);
 
@@ -481,15 +530,12 @@ static enum hrtimer_restart trial_deadline(struct hrtimer *timer)
 	return HRTIMER_NORESTART;
 }
 
-/* Give back the fallback's memory and everything held for it. */
-static void trial_release(void)
+/* The pages of the fallback and of its root go back; returns how many. */
+static unsigned long trial_free_fallback(void)
 {
 	unsigned long freed = 0;
 	unsigned int i;
 
-	arch_kexec_trial_release();
-	kimage_destroy(trial_in.image);
-	trial_in.image = NULL;
 	for (i = 0; i < trial_in.nr_segments; i++) {
 		u64 phys = le64_to_cpu(trial_in.segment[i].phys);
 		u64 size = le64_to_cpu(trial_in.segment[i].size);
@@ -499,6 +545,18 @@ static void trial_release(void)
 	if (trial_in.root)
 		freed += handoff_free_reserved(PHYS_PFN(trial_in.root),
 					       PHYS_PFN(trial_in.root) + 1);
+	return freed;
+}
+
+/* Give back the fallback's memory and everything held for it. */
+static void trial_release(void)
+{
+	unsigned long freed;
+
+	arch_kexec_trial_release();
+	kimage_destroy(trial_in.image);
+	trial_in.image = NULL;
+	freed = trial_free_fallback();
 	free_page((unsigned long)trial_in.reason);
 	trial_in.reason = NULL;
 	handoff_release_records();
@@ -516,6 +574,55 @@ static int trial_confirm(void)
 	hrtimer_cancel(&trial_in.timer);
 	trial_release();
 	return 0;
+}
+
+static bool trial_extents_meet(u64 a, u64 a_size, u64 b, u64 b_size)
+{
+	return a < b + b_size && b < a + a_size;
+}
+
+/*
+ * Is the record at @bytes, @size bytes long, one to build a fallback
+ * from?  0; -EMSGSIZE when it is too short, -EINVAL for a count, a
+ * deadline, an address or a size out of bounds or misaligned, segments
+ * that overlap each other or the reason page, or an entry point outside
+ * every segment.
+ */
+static int trial_check_record(const void *bytes, u64 size)
+{
+	const struct kexec_trial_record *rec = bytes;
+	u32 nr = le32_to_cpu(rec->nr_segments), deadline = le32_to_cpu(rec->deadline);
+	u64 entry = le64_to_cpu(rec->entry), reason = le64_to_cpu(rec->reason);
+	u64 root = le64_to_cpu(rec->fallback_root);
+	bool entry_inside = false;
+	u32 i, j;
+
+	if (size < sizeof(*rec))
+		return -EMSGSIZE;
+	if (!nr || nr > KEXEC_TRIAL_SEGMENTS || !deadline ||
+	    deadline > KEXEC_TRIAL_MAX_DEADLINE)
+		return -EINVAL;
+	if (!reason || !PAGE_ALIGNED(reason) || !PAGE_ALIGNED(root) ||
+	    reason == root || reason + PAGE_SIZE < reason || root + PAGE_SIZE < root)
+		return -EINVAL;
+	for (i = 0; i < nr; i++) {
+		u64 phys = le64_to_cpu(rec->segment[i].phys);
+		u64 len = le64_to_cpu(rec->segment[i].size);
+
+		if (!len || !PAGE_ALIGNED(phys) || !PAGE_ALIGNED(len) ||
+		    phys + len < phys)
+			return -EINVAL;
+		if (trial_extents_meet(phys, len, reason, PAGE_SIZE) ||
+		    (root && trial_extents_meet(phys, len, root, PAGE_SIZE)))
+			return -EINVAL;
+		for (j = 0; j < i; j++)
+			if (trial_extents_meet(phys, len,
+					       le64_to_cpu(rec->segment[j].phys),
+					       le64_to_cpu(rec->segment[j].size)))
+				return -EINVAL;
+		entry_inside |= entry >= phys && entry - phys < len;
+	}
+	return entry_inside ? 0 : -EINVAL;
 }
 
 /* Is every page of [@phys, @phys + @size) one the boot reserved? */
@@ -575,12 +682,9 @@ static int __init trial_begin(const struct kexec_trial_record *rec)
 	trial_in.nr_segments = le32_to_cpu(rec->nr_segments);
 	trial_in.deadline = le32_to_cpu(rec->deadline);
 	trial_in.root = le64_to_cpu(rec->fallback_root);
-	if (!trial_in.nr_segments || trial_in.nr_segments > KEXEC_TRIAL_SEGMENTS ||
-	    !trial_in.deadline || trial_in.deadline > KEXEC_TRIAL_MAX_DEADLINE ||
-	    !PAGE_ALIGNED(reason) || !PAGE_ALIGNED(trial_in.root) ||
-	    (trial_in.root && !trial_reserved(trial_in.root, PAGE_SIZE))) {
-		pr_err("the trial record is malformed: no fallback\n");
-		return -EINVAL;
+	if (trial_in.root && !trial_reserved(trial_in.root, PAGE_SIZE)) {
+		pr_err("the fallback's root page is not in handed-over memory: no fallback\n");
+		return -ERANGE;
 	}
 	memcpy(trial_in.segment, rec->segment, sizeof(trial_in.segment));
 	ret = trial_build(rec);
@@ -621,6 +725,9 @@ fail_image:
 	trial_in.image = NULL;
 fail:
 	pr_err("no fallback (%d): this kernel runs as if it were not on trial\n", ret);
+	/* Memory that is not where the record says is left alone. */
+	if (ret != -ERANGE)
+		trial_free_fallback();
 	return ret;
 }
 
@@ -643,8 +750,9 @@ static void __init trial_fell_back(const struct kexec_trial_record *rec)
 {
 	u64 reason = le64_to_cpu(rec->reason);
 	struct kexec_trial_reason *r;
-	u32 crc, size, claims;
 	char *list = NULL;
+	u32 claims;
+	int ret;
 
 	atomic_set(&trial_in.state, TRIAL_FALLBACK);
 	if (!PAGE_ALIGNED(reason) || handoff_restore_pages(reason, 1)) {
@@ -652,23 +760,14 @@ static void __init trial_fell_back(const struct kexec_trial_record *rec)
 		return;
 	}
 	r = phys_to_virt(reason);
-	size = le16_to_cpu(r->size);
-	crc = le32_to_cpu(r->crc);
-	r->crc = 0;
-	claims = le32_to_cpu(r->claims);
-	if (le32_to_cpu(r->magic) != KEXEC_TRIAL_REASON_MAGIC ||
-	    le16_to_cpu(r->version) != KEXEC_TRIAL_REASON_VERSION ||
-	    size <= sizeof(*r) || size > PAGE_SIZE ||
-	    handoff_crc(r, size) != crc ||
-	    !memchr(r->message, '\0', sizeof(r->message)) ||
-	    (claims != KEXEC_TRIAL_CLAIMS_FULL &&
-	     (claims > sizeof(r->claimed) ||
-	      (claims && r->claimed[claims - 1] != '\0'))) ||
-	    ((char *)r)[size - 1] != '\0') {
-		pr_err("started as a fallback; the failed kernel left no readable reason: it may have taken any of the handed-over state\n");
+	ret = trial_check_reason(r);
+	if (ret) {
+		pr_err("started as a fallback; the failed kernel left no readable reason (%d): it may have taken any of the handed-over state\n",
+		       ret);
 		free_page((unsigned long)r);
 		return;
 	}
+	claims = le32_to_cpu(r->claims);
 	trial_in.claims = claims;
 	if (claims != KEXEC_TRIAL_CLAIMS_FULL) {
 		trial_in.claimed = kmemdup(r->claimed, claims ?: 1, GFP_KERNEL);
@@ -800,6 +899,7 @@ static int __init kexec_trial_init(void)
 {
 	const struct kexec_trial_record *rec;
 	u64 size, root, root_size;
+	int ret;
 
 	if (handoff_register_producer(&trial_producer))
 		pr_warn("cannot hand trials over: kexec reboots will not be trials\n");
@@ -811,8 +911,9 @@ static int __init kexec_trial_init(void)
 			    &size);
 	if (!rec || !size)
 		return 0;
-	if (size < sizeof(*rec)) {
-		pr_err("the trial record is %llu bytes, too short: no fallback\n", size);
+	ret = trial_check_record(rec, size);
+	if (ret) {
+		pr_err("the trial record is malformed (%d): no fallback\n", ret);
 		return 0;
 	}
 	if (rec->fallback_root && !arch_handoff_find(&root, &root_size) &&
@@ -827,3 +928,7 @@ static int __init kexec_trial_init(void)
 
 /* After handoff_init(), which reads the handoff at postcore_initcall. */
 arch_initcall(kexec_trial_init);
+
+#ifdef CONFIG_KEXEC_TRIAL_KUNIT_TEST
+#include "kexec_trial_test.c"
+#endif

@@ -1093,7 +1093,7 @@ def parse_ktap(texts):
 KUNIT_SUITES = ('list-kunit-test', 'hlist', 'klist', 'kexec_core', 'kexec_file_place',
                 'kexec_bzimage64', 'crash_reserve', 'kexec_machine', 'kexec_handoff_format',
                 'kexec_handoff_spans', 'kexec_handoff_preserve', 'liveupdate_record',
-                'liveupdate_memfd_runs')
+                'liveupdate_memfd_runs', 'kexec_trial')
 
 
 def judge_kunit(results, result):
