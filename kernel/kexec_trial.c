@@ -283,6 +283,23 @@ void kexec_trial_seal(struct kimage *image)
 				   fallback->segment[i].memsz);
 }
 
+/**
+ * kexec_trial_keeps_watchdogs() - Is this the reboot into a trial?
+ *
+ * A running hardware watchdog is left running then, for the kernel on
+ * trial: if it hangs where no code of it runs, the watchdog resets the
+ * machine.
+ *
+ * Context: The reboot notifiers of a kexec reboot, or any other caller
+ * that only wants to know.
+ * Return: true once a kexec reboot into an armed trial has begun.
+ */
+bool kexec_trial_keeps_watchdogs(void)
+{
+	return READ_ONCE(kexec_in_progress) && READ_ONCE(trial_out.reason);
+}
+EXPORT_SYMBOL_GPL(kexec_trial_keeps_watchdogs);
+
 static struct handoff_producer trial_producer = {
 	.name		= KEXEC_TRIAL_RECORD_NAME,
 	.version	= KEXEC_TRIAL_RECORD_VERSION,

@@ -677,6 +677,13 @@ SCENARIOS = [
     Scenario('trial-corrupt', plan=('t', 'tfail'), needs=('CONFIG_KEXEC_TRIAL',),
              expect_serial=r'kexec purgatory: segment 0 at 0x[0-9a-f]+ len '
                            r'0x[0-9a-f]+ is corrupt'),
+    # A hang with interrupts off on the only CPU: the watchdog the old
+    # kernel left running resets the machine, and the firmware boots its
+    # default entry (here QEMU's -kernel), which finds the watchdog's
+    # reset in its boot status.
+    Scenario('trial-hang', plan=('t', 'thang'), smp=1, devices=('i6300esb',),
+             needs=('CONFIG_KEXEC_TRIAL', 'CONFIG_I6300ESB_WDT'),
+             console_shows=(r'watchdog0: left running for the kernel on trial',)),
     # The fallback panics in turn: an ordinary panic, which resets the
     # machine (panic=-1), not a second fallback.
     Scenario('trial-fallback-fails', plan=('t', 'tfail', 'tfail'), resets=True,
@@ -1035,7 +1042,8 @@ def run_scenario(scn):
     timeout = max(GEN_TIMEOUT, scn.gen_timeout) * scn.generations
     stop_on = re.compile(scn.expect_serial) if scn.expect_serial else None
     return boot(scn.name, scn.append(), timeout, smp=scn.smp, mem=scn.mem,
-                allow_reset='fw' in scn.plan, machine=scn.machine, stop_on=stop_on,
+                allow_reset='fw' in scn.plan or 'thang' in scn.plan,
+                machine=scn.machine, stop_on=stop_on,
                 kernel=scn.kernel, initrd=scn.initrd,
                 linger=RESET_GRACE if scn.resets else 0, uefi=scn.uefi,
                 secure_boot=scn.secure_boot,

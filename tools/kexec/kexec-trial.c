@@ -2,7 +2,7 @@
 /*
  * kexec-trial - make the next kexec reboot a trial, and confirm one.
  *
- *   kexec-trial arm SECONDS [-k KERNEL] [-i INITRD|-] [-c CMDLINE]
+ *   kexec-trial arm SECONDS [-k KERNEL] [-i INITRD|-] [-c CMDLINE] [-w SECONDS]
  *   kexec-trial confirm
  *   kexec-trial disarm
  *   kexec-trial status
@@ -14,6 +14,13 @@
  * /boot/vmlinuz-$(uname -r), /boot/initrd.img-$(uname -r) and
  * /proc/cmdline.  Load the new kernel first (kexec -s -l ...): loading
  * another image afterwards disarms the trial.
+ *
+ * -w SECONDS also starts /dev/watchdog with that timeout and leaves it
+ * running, unfed: the trial reboot keeps it running, so that a new kernel
+ * that hangs where none of its code runs is reset; one that runs feeds it
+ * once its watchdog driver is up.  Reboot within SECONDS, or the watchdog
+ * resets this kernel.  A watchdog that a service manager keeps (systemd's
+ * RuntimeWatchdogSec) is left running by a trial reboot without -w.
  *
  * "confirm" in the new kernel disarms the deadline and frees the
  * fallback; it succeeds, saying so, when there is nothing to confirm, so
@@ -30,6 +37,8 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 #include <linux/kexec.h>
+#include <linux/watchdog.h>
+#include <sys/ioctl.h>
 
 #ifndef KEXEC_FILE_FALLBACK
 #define KEXEC_FILE_FALLBACK	0x80000000
@@ -103,10 +112,30 @@ static int load_fallback(const char *kernel, const char *initrd,
 	return ret ? -1 : 0;
 }
 
+/* Start the watchdog with @timeout seconds and let go of it, running. */
+static int start_watchdog(const char *timeout)
+{
+	int fd = open("/dev/watchdog", O_WRONLY), t = atoi(timeout);
+
+	if (fd < 0) {
+		perror("kexec-trial: /dev/watchdog");
+		return -1;
+	}
+	if (ioctl(fd, WDIOC_SETTIMEOUT, &t) || ioctl(fd, WDIOC_KEEPALIVE, 0)) {
+		perror("kexec-trial: /dev/watchdog");
+		close(fd);
+		return -1;
+	}
+	/* Closed without the magic 'V': it goes on running. */
+	close(fd);
+	printf("kexec-trial: the watchdog runs with %d s: reboot before it fires\n", t);
+	return 0;
+}
+
 static int arm(int argc, char **argv)
 {
 	char kernel[512], initrd[512], *cmdline = NULL, *end;
-	const char *deadline = argv[1];
+	const char *deadline = argv[1], *watchdog = NULL;
 	struct utsname u;
 	int opt, ret;
 
@@ -119,7 +148,7 @@ static int arm(int argc, char **argv)
 	snprintf(kernel, sizeof(kernel), "/boot/vmlinuz-%s", u.release);
 	snprintf(initrd, sizeof(initrd), "/boot/initrd.img-%s", u.release);
 	optind = 2;
-	while ((opt = getopt(argc, argv, "k:i:c:")) != -1) {
+	while ((opt = getopt(argc, argv, "k:i:c:w:")) != -1) {
 		switch (opt) {
 		case 'k':
 			snprintf(kernel, sizeof(kernel), "%s", optarg);
@@ -129,6 +158,9 @@ static int arm(int argc, char **argv)
 			break;
 		case 'c':
 			cmdline = strdup(optarg);
+			break;
+		case 'w':
+			watchdog = optarg;
 			break;
 		default:
 			return 2;
@@ -152,6 +184,8 @@ static int arm(int argc, char **argv)
 	}
 	printf("kexec-trial: the next kexec reboot must be confirmed within %s s,\n"
 	       "kexec-trial: or %s boots again\n", deadline, kernel);
+	if (watchdog && start_watchdog(watchdog))
+		return 1;
 	return 0;
 }
 
@@ -199,6 +233,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	fprintf(stderr, "usage: kexec-trial arm SECONDS [-k KERNEL] [-i INITRD|-] [-c CMDLINE]\n"
+		"                       [-w SECONDS]\n"
 		"       kexec-trial confirm | disarm | status\n");
 	return 2;
 }
