@@ -45,7 +45,11 @@ initramfs, 1 CPU, SeaBIOS; every method, both kernels): payloads of 0 and
 the blackout should not grow with what is preserved beyond its metadata;
 a fourth ("kept1024Mh") hands 1024 MiB over in huge pages, as the memory
 of virtual machines usually is, so there are 512 folios to list, not
-262144.  Their column Δused says whether memory use after FINISH equals
+262144.  The row "fallback" times trial reboots that fail: each sample is
+a kernel on trial panicking (on CPU 1, from init), from the panic to the
+init of the fallback, the kernel it came from; its shutdown phase is the
+panic up to "entering the fallback", its stop-CPUs phase includes asking
+the boot CPU to make the jump.  Their column Δused says whether memory use after FINISH equals
 memory use before the update: each generation reports MemTotal - MemFree
 (less the free pages on per-CPU lists) once it has finished the last
 session and preserved its own memfd, and the column is the median of the
@@ -81,7 +85,9 @@ BASELINE = ktest.OUT / 'baseline-x86_64' / 'bzImage'
 
 MARKS = {
     'reboot': re.compile(r'ktest: reboot method=(\S+) gen=(\d+)'),
-    'down': re.compile(r'kexec: handing over to the new kernel|Starting new kernel'),
+    # The old kernel's last line; for a trial that failed, the failing one's.
+    'down': re.compile(r'kexec: handing over to the new kernel|Starting new kernel|'
+                       r'kexec trial: generation \d+ failed \(.*\): entering the fallback'),
     'tramp': re.compile(r'kexec: trampoline entered'),
     'purg': re.compile(r'kexec: purgatory entered'),
     'checked': re.compile(r'kexec: purgatory checked'),
@@ -140,12 +146,15 @@ class Config:
 
     def scenario(self, samples):
         target = '@baseline' if self.kernel == 'baseline' and self.method != 'fw' else ''
+        # A trial hop, then its failure: each second reboot is a sample.
+        plan = ('t', 'tfail') * samples if self.method == 'tfail' else \
+            (self.method + target,) * samples
         big = max(self.pad, self.preserve)
         mem = '3G' if big >= 512 else ('1G' if big > 0 else '512M')
         extra = f'liveupdate=on kpreserve={self.preserve}' if self.preserve >= 0 else ''
         extra += ' kpreserve_huge=1' if self.huge else ''
         return ktest.Scenario(
-            f'bench-{self.name}', plan=(self.method + target,) * samples,
+            f'bench-{self.name}', plan=plan,
             smp=self.cpus, mem=mem, pad_mib=self.pad, uefi=self.uefi,
             kernel=BASELINE if self.kernel == 'baseline' else ktest.KERNEL,
             gen_timeout=300 if big >= 512 else 0, in_check=False,
@@ -153,7 +162,7 @@ class Config:
 
 
 METHOD_NAMES = {'l': 'kexec -l', 'i': 'kexec -i -l', 's': 'kexec -s -l',
-                'm': 'own loader', 'fw': 'firmware'}
+                'm': 'own loader', 'fw': 'firmware', 'tfail': 'fallback'}
 METHODS = ('l', 'i', 's', 'm')
 KERNELS = ('ours', 'baseline')
 
@@ -177,6 +186,8 @@ def matrix():
     # with what is preserved, beyond its metadata.
     configs += [Config('ours', 's', 0, 1, False, kept) for kept in (0, 256, 1024)]
     configs.append(Config('ours', 's', 0, 1, False, 1024, huge=True))
+    # A trial that fails: from the panic to the fallback's init.
+    configs.append(Config('ours', 'tfail', 0, 2, False))
     keep = os.environ.get('BENCH_FILTER')
     if keep:
         configs = [c for c in configs if re.search(keep, c.name)]
@@ -205,7 +216,7 @@ def samples_of(result):
                 if size:
                     cur['image_kib'] = int(size.group(1))
             elif mark == 'reboot':
-                cur = {'reboot': t, **pending_load}
+                cur = {'reboot': t, 'method': m.group(1), **pending_load}
                 if used is not None:
                     cur['used'] = used
                 pending_load, used = {}, None
@@ -407,6 +418,8 @@ def run(configs, samples):
         scn = cfg.scenario(samples)
         result = ktest.run_scenario(scn)
         got = samples_of(result)
+        if cfg.method == 'tfail':
+            got = [s for s in got if s['method'] == 'trial-fallback']
         if len(got) != samples:
             problems.append(f'{cfg.name}: {len(got)} of {samples} reboots reached init '
                             f'(log {result.log.relative_to(ktest.TOP)})')
