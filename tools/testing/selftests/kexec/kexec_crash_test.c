@@ -273,7 +273,7 @@ static int file_load_crash(int fd, int initrd, const char *line,
 
 TEST_F(reserved, kexec_file_load_on_crash)
 {
-	int fd = open(getenv("KEXEC_TEST_KERNEL") ?: "/boot/bzImage", O_RDONLY);
+	int fd = open(test_kernel_path(), O_RDONLY);
 	char line[4096];
 
 	ASSERT_LE(0, fd);

@@ -33,13 +33,6 @@
 
 static const char cmdline[] = "console=ttyS0 ktest-kexec-fallback";
 
-static const char *kernel_path(void)
-{
-	const char *path = getenv("KEXEC_TEST_KERNEL");
-
-	return path ? path : "/boot/bzImage";
-}
-
 static int write_string(const char *path, const char *s)
 {
 	int fd = open(path, O_WRONLY);
@@ -61,9 +54,9 @@ FIXTURE_SETUP(fallback)
 {
 	if (geteuid())
 		SKIP(return, "needs root");
-	self->kernel = open(kernel_path(), O_RDONLY);
+	self->kernel = open(test_kernel_path(), O_RDONLY);
 	if (self->kernel < 0)
-		SKIP(return, "no kernel image at %s", kernel_path());
+		SKIP(return, "no kernel image at %s", test_kernel_path());
 	ASSERT_EQ(0, kexec_file_load_errno(-1, -1, 0, NULL, KEXEC_FILE_UNLOAD));
 	ASSERT_EQ(0, kexec_file_load_errno(self->kernel, -1, sizeof(cmdline),
 					   cmdline, KEXEC_FILE_FALLBACK |

@@ -39,13 +39,6 @@ static long image_loaded(void)
 	return read_number("/sys/kernel/kexec_loaded");
 }
 
-static const char *kernel_path(void)
-{
-	const char *path = getenv("KEXEC_TEST_KERNEL");
-
-	return path ? path : "/boot/bzImage";
-}
-
 /* Write @len bytes of @data (or a pattern when NULL) to a new file. */
 static int make_file(const char *path, const void *data, size_t len)
 {
@@ -104,9 +97,9 @@ FIXTURE_SETUP(file)
 {
 	if (geteuid())
 		SKIP(return, "needs root");
-	self->kernel = open(kernel_path(), O_RDONLY);
+	self->kernel = open(test_kernel_path(), O_RDONLY);
 	if (self->kernel < 0)
-		SKIP(return, "no kernel image at %s", kernel_path());
+		SKIP(return, "no kernel image at %s", test_kernel_path());
 	mkdir(SCRATCH, 0700);
 	snprintf(self->path, sizeof(self->path), SCRATCH "/initrd");
 	ASSERT_EQ(0, make_file(self->path, NULL, INITRD_BYTES));
@@ -183,7 +176,7 @@ TEST_F(file, write_only_kernel_fd_is_ebadf)
 TEST_F(file, kernel_open_for_writing_is_etxtbsy)
 {
 	size_t len;
-	void *image = slurp(kernel_path(), &len);
+	void *image = slurp(test_kernel_path(), &len);
 	int fd, writer;
 
 	ASSERT_NE(NULL, image);
@@ -250,7 +243,7 @@ TEST_F(file, not_a_kernel_is_enoexec)
 TEST_F(file, truncated_kernel_is_enoexec)
 {
 	size_t len;
-	void *image = slurp(kernel_path(), &len);
+	void *image = slurp(test_kernel_path(), &len);
 	int fd;
 
 	ASSERT_NE(NULL, image);
@@ -267,7 +260,7 @@ TEST_F(file, truncated_kernel_is_enoexec)
 TEST_F(file, kernel_without_boot_flag_is_enoexec)
 {
 	size_t len;
-	unsigned char *image = slurp(kernel_path(), &len);
+	unsigned char *image = slurp(test_kernel_path(), &len);
 	int fd;
 
 	ASSERT_NE(NULL, image);

@@ -32,13 +32,6 @@
 
 static const char cmdline[] = "console=ttyS0 ktest-kexec-trial";
 
-static const char *kernel_path(void)
-{
-	const char *path = getenv("KEXEC_TEST_KERNEL");
-
-	return path ? path : "/boot/bzImage";
-}
-
 /* Write @s to @path: 0, or the errno of the write. */
 static int write_errno(const char *path, const char *s)
 {
@@ -87,9 +80,9 @@ FIXTURE_SETUP(trial)
 		SKIP(return, "needs root");
 	if (access(TRIAL, F_OK))
 		SKIP(return, "no %s: a kernel without CONFIG_KEXEC_TRIAL", TRIAL);
-	self->kernel = open(kernel_path(), O_RDONLY);
+	self->kernel = open(test_kernel_path(), O_RDONLY);
 	if (self->kernel < 0)
-		SKIP(return, "no kernel image at %s", kernel_path());
+		SKIP(return, "no kernel image at %s", test_kernel_path());
 	ASSERT_EQ(0, LOAD(0));
 	ASSERT_EQ(0, LOAD(KEXEC_FILE_FALLBACK));
 	ASSERT_STREQ("off", trial_state());

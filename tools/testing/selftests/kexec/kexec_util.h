@@ -153,4 +153,12 @@ static inline char *kernel_log(void)
 	return log;
 }
 
+/* The kernel image the tests load: $KEXEC_TEST_KERNEL, or /boot/bzImage. */
+static inline const char *test_kernel_path(void)
+{
+	const char *path = getenv("KEXEC_TEST_KERNEL");
+
+	return path ? path : "/boot/bzImage";
+}
+
 #endif /* KEXEC_SELFTEST_UTIL_H */
