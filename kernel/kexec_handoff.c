@@ -819,13 +819,20 @@ static const char *handoff_errname(int err)
 	}
 }
 
-/*
+/**
+ * handoff_is_reserved() - Is memory all handed over?
+ * @phys: First byte.
+ * @size: Bytes, not zero.
+ *
  * The boot protocol reserved every page the previous kernel handed over
  * (on x86, through SETUP_INDIRECT nodes).  A record whose bytes run past
  * reserved memory names memory that is not its own: neither read nor
  * freed.  Checked page by page, which stops at the first stray page.
+ *
+ * Context: Boot, before late_initcall_sync frees handed-over memory.
+ * Return: true when every page of [@phys, @phys + @size) is reserved.
  */
-static bool __init handoff_is_reserved(u64 phys, u64 size)
+bool __init handoff_is_reserved(u64 phys, u64 size)
 {
 	unsigned long pfn, end = PHYS_PFN(phys + size - 1);
 

@@ -72,6 +72,7 @@ void handoff_mem_free(struct handoff_out *out);
 int handoff_mem_freeze(struct kimage *image);
 void __init handoff_read_preserved(void);
 unsigned long handoff_free_reserved(unsigned long pfn, unsigned long end);
+bool __init handoff_is_reserved(u64 phys, u64 size);
 
 /**
  * struct handoff_pfns - Page frames [@pfn, @pfn + @nr), in CPU byte order.

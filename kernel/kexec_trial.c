@@ -178,20 +178,13 @@ void kexec_trial_slot_changed(struct kimage **slot)
  */
 bool kexec_trial_meets(u64 start, u64 size)
 {
-	struct kimage *fallback = trial_out.fallback;
 	phys_addr_t root;
-	unsigned long i;
 
 	if (!trial_out.deadline)
 		return false;
-	for (i = 0; i < fallback->nr_segments; i++) {
-		const struct kexec_segment *s = &fallback->segment[i];
-
-		if (start < s->mem + s->memsz && s->mem < start + size)
-			return true;
-	}
-	root = trial_root_page(fallback);
-	return root && start < root + PAGE_SIZE && root < start + size;
+	root = trial_root_page(trial_out.fallback);
+	return kimage_meets_destination(trial_out.fallback, start, size) ||
+	       (root && start < root + PAGE_SIZE && root < start + size);
 }
 
 /* The reboot into the armed image begins: set the reason page aside. */
@@ -642,18 +635,11 @@ static int trial_check_record(const void *bytes, u64 size)
 	return entry_inside ? 0 : -EINVAL;
 }
 
-/* Is every page of [@phys, @phys + @size) one the boot reserved? */
+/* Is [@phys, @phys + @size) whole pages that the boot reserved? */
 static bool __init trial_reserved(u64 phys, u64 size)
 {
-	u64 pfn;
-
-	if (!size || !PAGE_ALIGNED(phys) || !PAGE_ALIGNED(size) ||
-	    phys + size < phys)
-		return false;
-	for (pfn = PHYS_PFN(phys); pfn < PHYS_PFN(phys + size); pfn++)
-		if (!pfn_valid(pfn) || !PageReserved(pfn_to_page(pfn)))
-			return false;
-	return true;
+	return size && PAGE_ALIGNED(phys) && PAGE_ALIGNED(size) &&
+	       phys + size > phys && handoff_is_reserved(phys, size);
 }
 
 /* Build the fallback image: entered later, it must need nothing new. */
