@@ -1012,14 +1012,21 @@ UNRANDOMISED_TEXT = 'ffffffff81000000'
 
 def judge_kaslr(texts):
     """Each generation must report its text address; at most one may sit at
-    the link address, which a random offset hits about once in 500 boots."""
+    the link address, which a random offset hits about once in 500 boots.
+
+    Two of three generations also land on the same one of the ~490 slots
+    by chance about once in 160 runs (CI saw it), so one repeat is
+    allowed.  A kernel that inherits its predecessor's offset repeats it
+    in every hop; all three of an honest chain agree about once in
+    240000 runs."""
     found = [(m.group(1), m.group(2)) for t in texts if (m := KASLR_RE.search(t))]
     if not found or any(not addr for _, addr in found):
         return f'not every generation reported its text address: {found}'
     fixed = [gen for gen, addr in found if addr == UNRANDOMISED_TEXT]
     if len(fixed) > 1:
         return f'generations {fixed} ran at the link address: KASLR did not randomise them'
-    if len({addr for _, addr in found}) < len(found):
+    repeats = len(found) - len({addr for _, addr in found})
+    if repeats > 1 or (len(found) > 1 and repeats == len(found) - 1):
         return f'text addresses repeat across generations: {found}'
     return ''
 
