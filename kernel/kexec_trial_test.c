@@ -7,7 +7,8 @@
  * truncated and with each field out of bounds; the reason check is fed a
  * sealed reason, then every byte it covers flipped, every size, and each
  * string left unterminated.  No damaged input may pass, and each fails
- * with its documented errno.
+ * with its documented errno.  The check that keeps the reboot image off
+ * the fallback's pages is fed segments on, next to and across them.
  */
 
 #include <kunit/test.h>
@@ -350,6 +351,63 @@ static void reason_unterminated(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, trial_check_reason(r), 0);
 }
 
+/* Does a one-segment reboot image at [@mem, @mem + @pages) meet @fallback? */
+static bool reboot_meets(struct kimage *image, const struct kimage *fallback,
+			 u64 mem, unsigned long pages)
+{
+	image->nr_segments = 1;
+	image->segment[0].mem = mem;
+	image->segment[0].memsz = pages * PAGE_SIZE;
+	return trial_image_meets_fallback(image, fallback);
+}
+
+/*
+ * Arming, and the reboot, refuse a reboot image that would write over a
+ * page of the fallback (its root page too); right next to them is fine.
+ * The fallback's segments lie 64 pages above its root page.
+ */
+static void reboot_image_over_fallback(struct kunit *test)
+{
+	struct kimage *image, *fallback;
+	struct handoff_out *out;
+	struct page *root;
+	u64 base, root_phys;
+
+	image = kunit_kzalloc(test, sizeof(*image), GFP_KERNEL);
+	fallback = kunit_kzalloc(test, sizeof(*fallback), GFP_KERNEL);
+	out = kunit_kzalloc(test, sizeof(*out), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, image);
+	KUNIT_ASSERT_NOT_NULL(test, fallback);
+	KUNIT_ASSERT_NOT_NULL(test, out);
+	root = alloc_page(GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, root);
+	root_phys = page_to_phys(root);
+	base = root_phys + 64 * PAGE_SIZE;
+	fallback->nr_segments = 2;
+	fallback->segment[0].mem = base;
+	fallback->segment[0].memsz = 16 * PAGE_SIZE;
+	fallback->segment[1].mem = base + 32 * PAGE_SIZE;
+	fallback->segment[1].memsz = PAGE_SIZE;
+
+	KUNIT_EXPECT_FALSE(test, reboot_meets(image, fallback, base - 4 * PAGE_SIZE, 4));
+	KUNIT_EXPECT_TRUE(test, reboot_meets(image, fallback, base - 4 * PAGE_SIZE, 5));
+	KUNIT_EXPECT_TRUE(test, reboot_meets(image, fallback, base + 15 * PAGE_SIZE, 1));
+	KUNIT_EXPECT_FALSE(test, reboot_meets(image, fallback, base + 16 * PAGE_SIZE, 16));
+	KUNIT_EXPECT_TRUE(test, reboot_meets(image, fallback, base + 16 * PAGE_SIZE, 17));
+	KUNIT_EXPECT_FALSE(test, reboot_meets(image, fallback, base + 33 * PAGE_SIZE, 64));
+	/* One segment across the fallback from end to end. */
+	KUNIT_EXPECT_TRUE(test, reboot_meets(image, fallback, base - PAGE_SIZE, 40));
+
+	/* The root page counts once the fallback has one. */
+	KUNIT_EXPECT_FALSE(test, reboot_meets(image, fallback, root_phys, 1));
+	out->root_page = root;
+	fallback->handoff = out;
+	KUNIT_EXPECT_TRUE(test, reboot_meets(image, fallback, root_phys, 1));
+	KUNIT_EXPECT_FALSE(test, reboot_meets(image, fallback, root_phys + PAGE_SIZE, 63));
+	fallback->handoff = NULL;
+	__free_page(root);
+}
+
 static struct kunit_case kexec_trial_cases[] = {
 	KUNIT_CASE(record_sample_passes),
 	KUNIT_CASE(record_truncated),
@@ -360,6 +418,7 @@ static struct kunit_case kexec_trial_cases[] = {
 	KUNIT_CASE(reason_bad_header),
 	KUNIT_CASE(reason_sizes),
 	KUNIT_CASE(reason_unterminated),
+	KUNIT_CASE(reboot_image_over_fallback),
 	{}
 };
 
