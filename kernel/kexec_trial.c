@@ -56,6 +56,7 @@
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
+#include <linux/notifier.h>
 #include <linux/panic.h>
 #include <linux/pfn.h>
 #include <linux/slab.h>
@@ -575,14 +576,47 @@ static void trial_release(void)
 		freed << (PAGE_SHIFT - 10));
 }
 
+static BLOCKING_NOTIFIER_HEAD(trial_confirm_chain);
+
+/**
+ * kexec_trial_register_confirm_notifier() - Hear of the trial's confirmation
+ * @nb: called once, if ever, when the kernel on trial is confirmed
+ *
+ * What a trial set up for the kernel on trial and is no longer wanted once
+ * it is confirmed (the watchdog the old kernel left running) is undone
+ * from here.  The call comes in process context, after the fallback is
+ * released, with no lock of the trial held.
+ *
+ * Return: 0, or the error of blocking_notifier_chain_register().
+ */
+int kexec_trial_register_confirm_notifier(struct notifier_block *nb)
+{
+	return blocking_notifier_chain_register(&trial_confirm_chain, nb);
+}
+EXPORT_SYMBOL_GPL(kexec_trial_register_confirm_notifier);
+
+/**
+ * kexec_trial_unregister_confirm_notifier() - Undo the registration
+ * @nb: what kexec_trial_register_confirm_notifier() was given
+ *
+ * Return: 0, or -ENOENT if @nb was not registered.
+ */
+int kexec_trial_unregister_confirm_notifier(struct notifier_block *nb)
+{
+	return blocking_notifier_chain_unregister(&trial_confirm_chain, nb);
+}
+EXPORT_SYMBOL_GPL(kexec_trial_unregister_confirm_notifier);
+
 static int trial_confirm(void)
 {
-	guard(mutex)(&trial_claim_lock);
-	if (atomic_cmpxchg(&trial_in.state, TRIAL_PENDING, TRIAL_CONFIRMED) !=
-	    TRIAL_PENDING)
-		return -ENOENT;
-	hrtimer_cancel(&trial_in.timer);
-	trial_release();
+	scoped_guard(mutex, &trial_claim_lock) {
+		if (atomic_cmpxchg(&trial_in.state, TRIAL_PENDING,
+				   TRIAL_CONFIRMED) != TRIAL_PENDING)
+			return -ENOENT;
+		hrtimer_cancel(&trial_in.timer);
+		trial_release();
+	}
+	blocking_notifier_call_chain(&trial_confirm_chain, 0, NULL);
 	return 0;
 }
 
