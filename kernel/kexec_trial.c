@@ -32,6 +32,26 @@
  * root is the one the record names, and reads the reason instead of
  * starting a trial of its own: a fallback never falls back again.
  *
+ * State the kernel on trial takes over from the handoff (a /dev/liveupdate
+ * session it retrieves) may change under it, so the fallback must not
+ * restore it as it was: its owner claims it first (kexec_trial_claim()),
+ * the name lands in the reason page, and the fallback's owner of the same
+ * state asks kexec_trial_claimed() and leaves it alone.
+ *
+ * The fallback is to run as the old kernel ran.  A failure on a CPU other
+ * than the boot CPU hands the entry to the boot CPU by NMI where the
+ * architecture can (arch_kexec_trial_relay()), so that the fallback starts
+ * on the CPU the firmware booted and brings up every other.
+ *
+ * A hang with interrupts off runs no code that could enter the fallback;
+ * only a hardware watchdog catches it.  A reboot into a trial leaves a
+ * running watchdog running (kexec_trial_keeps_watchdogs()), the new
+ * kernel's watchdog core feeds it until user space opens it, and the
+ * watchdog core stops it again when told of the confirmation
+ * (kexec_trial_register_confirm_notifier()) if user space has not taken
+ * it over.  When it fires, the firmware boots its default entry, with
+ * nothing handed over.
+ *
  * Constraints
  * -----------
  * Entering the fallback runs in panic context, perhaps in NMI: it takes no

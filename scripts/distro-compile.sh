@@ -46,7 +46,8 @@ users=(kernel/panic.o kernel/reboot.o kernel/ksysfs.o kernel/vmcore_info.o
 	drivers/hv/hv_common.o arch/x86/kvm/x86.o arch/x86/kvm/vmx/vmx.o
 	arch/x86/xen/enlighten.o arch/x86/xen/enlighten_hvm.o
 	drivers/misc/pvpanic/pvpanic.o drivers/base/cpu.o drivers/base/memory.o
-	drivers/watchdog/watchdog_core.o drivers/watchdog/i6300esb.o)
+	drivers/watchdog/watchdog_core.o drivers/watchdog/watchdog_dev.o
+	drivers/watchdog/i6300esb.o)
 
 if [[ ! -f $config ]]; then
 	echo "distro-compile: no Debian config at ${config#"$top"/} (fetch-debian-kernels.sh)" >&2

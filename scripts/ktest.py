@@ -670,8 +670,10 @@ SCENARIOS = [
     Scenario('trial-early', plan=('t',), needs=('CONFIG_KEXEC_TRIAL',),
              console_shows=(r'kexec trial: generation 1 failed \(panic\): entering the fallback',)),
     # Confirmed, the kernel takes the ordinary panic path: its crash kernel.
-    Scenario('trial-confirm', plan=('t', 'p'), extra='crashkernel=192M',
-             needs=('CONFIG_KEXEC_TRIAL',)),
+    # Confirming stops the watchdog the trial left running (generation
+    # 2), unless user space holds it open (generation 3).
+    Scenario('trial-confirm', plan=('t', 't', 'p'), extra='crashkernel=192M',
+             devices=('i6300esb',), needs=('CONFIG_KEXEC_TRIAL', 'CONFIG_I6300ESB_WDT')),
     # The fallback damaged in the kernel on trial (a test knob): its
     # purgatory names the segment and stops.
     Scenario('trial-corrupt', plan=('t', 'tfail'), needs=('CONFIG_KEXEC_TRIAL',),
