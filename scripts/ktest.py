@@ -1230,6 +1230,7 @@ def static_checks(results):
 
     kconfig_arch_check(results)
     distro_compile_check(results)
+    toctree_check(results)
 
     # kernel-doc exits 0 even when it warns: any output is a failure.
     for f in [f for f in files if f.endswith(('.c', '.h')) and not f.startswith('tools/')]:
@@ -1241,6 +1242,20 @@ def static_checks(results):
         else:
             print(report)
             results.add('FAIL', f'static kernel-doc {f}', 'see the report above')
+
+
+def toctree_check(results):
+    """Each of our documents is listed in its directory's index.rst."""
+    tree = BUILD / 'src-x86_64'
+    for f in our_sources(('.rst',)):
+        doc = Path(f)
+        index = tree / doc.parent / 'index.rst'
+        listed = index.exists() and re.search(rf'^\s+{re.escape(doc.stem)}\s*$',
+                                             index.read_text(), re.M)
+        if listed:
+            results.add('PASS', f'static toctree {f}')
+        else:
+            results.add('FAIL', f'static toctree {f}', f'not in a toctree of {doc.parent}/index.rst')
 
 
 def distro_compile_check(results):
