@@ -16,7 +16,7 @@ INITRD_SIGNED := build/initramfs-signed-x86_64.cpio.gz
 .NOTPARALLEL:
 
 .PHONY: help deps tree kernel baseline sigforce guest-progs initramfs run check boot bench \
-	distro clean distclean
+	distro patches clean distclean
 
 help:
 	@echo "make run        build, boot, reboot by firmware / kexec -l / kexec -s (RUN_SAMPLES=5 each), medians"
@@ -27,6 +27,7 @@ help:
 	@echo "make boot SCENARIOS='kexec-l unload'   only those scenarios"
 	@echo "make bench      reboot phases, ours against the baseline: out/bench/ (about 45 minutes)"
 	@echo "make distro     our tree under Debian's config: build, kexec -l/-s hops (slow)"
+	@echo "make patches    the series against the base, with a cover letter: out/patches/"
 	@echo "make clean | distclean"
 
 deps:
@@ -80,10 +81,15 @@ distro: guest-progs
 	@scripts/mkinitramfs.sh $(INITRD_DISTRO) --distro
 	@$(PYTHON) scripts/ktest.py boot distro distro-uefi
 
+# The series against the base tree (scripts/series.txt), checked with git
+# am onto a clean copy of the base against the tree make kernel built.
+patches: kernel
+	@$(PYTHON) scripts/make-patches.py --check
+
 # Keeps the extracted base tree; distclean starts over.
 clean:
 	rm -rf build/obj-* build/logs build/state build/host build/guest-bin \
-		build/initramfs-* out
+		build/initramfs-* build/series build/series-am out
 
 distclean:
 	rm -rf build out

@@ -1231,6 +1231,7 @@ def static_checks(results):
     kconfig_arch_check(results)
     distro_compile_check(results)
     toctree_check(results)
+    series_check(results)
 
     # kernel-doc exits 0 even when it warns: any output is a failure.
     for f in [f for f in files if f.endswith(('.c', '.h')) and not f.startswith('tools/')]:
@@ -1256,6 +1257,32 @@ def toctree_check(results):
             results.add('PASS', f'static toctree {f}')
         else:
             results.add('FAIL', f'static toctree {f}', f'not in a toctree of {doc.parent}/index.rst')
+
+
+def series_check(results):
+    """make patches writes the series, and git am of it onto a clean copy
+    of the base gives the tree we built."""
+    name = 'static series git am'
+    p = subprocess.run([sys.executable, str(TOP / 'scripts' / 'make-patches.py'), '--check'],
+                       capture_output=True, text=True)
+    report = (p.stdout + p.stderr).strip()
+    if p.returncode != 0:
+        print(report)
+        results.add('FAIL', name, 'see the report above')
+        return
+    results.add('PASS', name, report.splitlines()[-1])
+    tree = BUILD / 'src-x86_64'
+    for patch in sorted((OUT / 'patches').glob('*.patch')):
+        if patch.name.startswith('0000-'):
+            continue
+        c = subprocess.run(['perl', 'scripts/checkpatch.pl', '--strict', '--no-tree',
+                            '--terse', '--show-types', str(patch)],
+                           cwd=tree, capture_output=True, text=True)
+        if c.returncode == 0:
+            results.add('PASS', f'static checkpatch {patch.name}')
+        else:
+            print(c.stdout.rstrip())
+            results.add('FAIL', f'static checkpatch {patch.name}', 'see the report above')
 
 
 def distro_compile_check(results):
