@@ -897,8 +897,9 @@ static int kexec_file_build(struct kimage **slot, int kernel_fd, int initrd_fd,
 						       KEXEC_TYPE_DEFAULT;
 	struct kexec_file kf = { .debug = flags & KEXEC_FILE_DEBUG };
 	struct kimage *image = NULL;
+	const char *step;
 	char *cmdline = NULL;
-	unsigned int i;
+	unsigned int i = 0;
 	int ret;
 
 	if ((flags & KEXEC_FILE_FALLBACK) && !READ_ONCE(kexec_file_claim)) {
@@ -955,30 +956,56 @@ static int kexec_file_build(struct kimage **slot, int kernel_fd, int initrd_fd,
 	image->file = &kf;
 	kf.image = image;
 
+	step = "laying out the image";
 	ret = arch_kexec_file_load(&kf);
+	if (ret)
+		goto failed;
 	/* The architecture's loader may place a segment on its own. */
-	if (!ret && image->fallback &&
-	    image->claimed != BIT(image->nr_segments) - 1)
+	if (image->fallback && image->claimed != BIT(image->nr_segments) - 1) {
 		ret = -EADDRNOTAVAIL;
-	if (!ret)
-		ret = machine_kexec_prepare(image);
-	for (i = 0; !ret && i < image->nr_segments; i++)
-		ret = kimage_stage_segment(image, i);
-	if (!ret)
-		ret = kimage_finish(image);
-	if (!ret)
-		ret = machine_kexec_post_load(image);
-	/* What the reboot hands over concerns the reboot's image only. */
-	if (!ret && type != KEXEC_TYPE_CRASH && !image->fallback)
-		ret = kimage_handoff_accept(image);
-	if (!ret) {
-		image->file = NULL;
-		/* IMA maps its segment now, to fill it in at exec. */
-		if (type != KEXEC_TYPE_CRASH && !image->fallback)
-			ima_kexec_post_load(image);
-		kexec_file_describe(&kf);
-		image = kexec_install(slot, image);
+		goto failed;
 	}
+	step = "preparing the machine";
+	ret = machine_kexec_prepare(image);
+	if (ret)
+		goto failed;
+	step = "staging the segments";
+	for (i = 0; i < image->nr_segments; i++) {
+		ret = kimage_stage_segment(image, i);
+		if (ret)
+			goto failed;
+	}
+	step = "writing the move list";
+	ret = kimage_finish(image);
+	if (ret)
+		goto failed;
+	step = "finishing the machine's part";
+	ret = machine_kexec_post_load(image);
+	if (ret)
+		goto failed;
+	/* What the reboot hands over concerns the reboot's image only. */
+	if (type != KEXEC_TYPE_CRASH && !image->fallback) {
+		step = "asking the handoff's producers";
+		ret = kimage_handoff_accept(image);
+		if (ret)
+			goto failed;
+	}
+	image->file = NULL;
+	/* IMA maps its segment now, to fill it in at exec. */
+	if (type != KEXEC_TYPE_CRASH && !image->fallback)
+		ima_kexec_post_load(image);
+	kexec_file_describe(&kf);
+	image = kexec_install(slot, image);
+	goto out;
+
+failed:
+	/*
+	 * Refusals explain themselves where they are made; running out of
+	 * memory does not, and its cause depends on the step.
+	 */
+	if (ret == -ENOMEM)
+		pr_warn("load failed: out of memory %s (%u of %lu segments staged)\n",
+			step, i, image->nr_segments);
 out:
 	/* On success this frees the image we displaced. */
 	kimage_destroy(image);
