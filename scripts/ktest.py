@@ -1027,8 +1027,9 @@ def judge_kaslr(texts):
     fixed = [gen for gen, addr in found if addr == UNRANDOMISED_TEXT]
     if len(fixed) > 1:
         return f'generations {fixed} ran at the link address: KASLR did not randomise them'
-    repeats = len(found) - len({addr for _, addr in found})
-    if repeats > 1 or (len(found) > 1 and repeats == len(found) - 1):
+    distinct = len({addr for _, addr in found})
+    # More than one repeat, or every generation at the same address.
+    if distinct < len(found) - 1 or (distinct == 1 and len(found) > 1):
         return f'text addresses repeat across generations: {found}'
     return ''
 
@@ -1219,14 +1220,7 @@ def static_checks(results):
         results.add('SKIP', 'static checkpatch', 'no C, header or assembly files yet')
     tree = BUILD / 'src-x86_64'
     for f in files:
-        p = subprocess.run(['perl', 'scripts/checkpatch.pl', '--strict',
-                            '--no-tree', '--terse', '--show-types', '-f', f],
-                           cwd=tree, capture_output=True, text=True)
-        if p.returncode == 0:
-            results.add('PASS', f'static checkpatch {f}')
-        else:
-            print(p.stdout.rstrip())
-            results.add('FAIL', f'static checkpatch {f}', 'see the report above')
+        checkpatch(results, f, '-f', f)
 
     kconfig_arch_check(results)
     distro_compile_check(results)
@@ -1243,6 +1237,18 @@ def static_checks(results):
         else:
             print(report)
             results.add('FAIL', f'static kernel-doc {f}', 'see the report above')
+
+
+def checkpatch(results, name, *what):
+    """checkpatch --strict on a file (-f FILE) or a patch, in the tree we built."""
+    p = subprocess.run(['perl', 'scripts/checkpatch.pl', '--strict', '--no-tree',
+                        '--terse', '--show-types', *what],
+                       cwd=BUILD / 'src-x86_64', capture_output=True, text=True)
+    if p.returncode == 0:
+        results.add('PASS', f'static checkpatch {name}')
+    else:
+        print(p.stdout.rstrip())
+        results.add('FAIL', f'static checkpatch {name}', 'see the report above')
 
 
 def toctree_check(results):
@@ -1271,18 +1277,9 @@ def series_check(results):
         results.add('FAIL', name, 'see the report above')
         return
     results.add('PASS', name, report.splitlines()[-1])
-    tree = BUILD / 'src-x86_64'
     for patch in sorted((OUT / 'patches').glob('*.patch')):
-        if patch.name.startswith('0000-'):
-            continue
-        c = subprocess.run(['perl', 'scripts/checkpatch.pl', '--strict', '--no-tree',
-                            '--terse', '--show-types', str(patch)],
-                           cwd=tree, capture_output=True, text=True)
-        if c.returncode == 0:
-            results.add('PASS', f'static checkpatch {patch.name}')
-        else:
-            print(c.stdout.rstrip())
-            results.add('FAIL', f'static checkpatch {patch.name}', 'see the report above')
+        if not patch.name.startswith('0000-'):
+            checkpatch(results, patch.name, str(patch))
 
 
 def distro_compile_check(results):
