@@ -128,20 +128,25 @@ def our_sections(commit):
     return sections
 
 
+def section_headers(lines):
+    """Indexes of the lines of MAINTAINERS that start a section."""
+    return [i for i, l in enumerate(lines)
+            if l and i + 1 < len(lines) and lines[i + 1][:3] in ('M:\t', 'L:\t', 'S:\t', 'R:\t')
+            and (i == 0 or not lines[i - 1].strip())]
+
+
 def kernel_maintainers(base_text, sections, new_files):
     """The kernel's MAINTAINERS with an F: line for each file the series
     adds, in the section ours names: upstream's section where its name,
     up to a parenthesis, is one (KEXEC), else a section of its own."""
     lines = base_text.split('\n')
-    headers = [i for i, l in enumerate(lines)
-               if l and i + 1 < len(lines) and lines[i + 1][:3] in ('M:\t', 'L:\t', 'S:\t', 'R:\t')
-               and (i == 0 or not lines[i - 1].strip())]
     uncovered = set(new_files)
     for name, head, pats in sections:
         files = sorted(f for f in new_files if matches(f, pats))
         uncovered -= set(files)
         if not files:
             continue
+        headers = section_headers(lines)
         short = name.split(' (')[0]
         at = next((i for i in headers if lines[i] == short), None)
         if at is not None:
@@ -161,9 +166,6 @@ def kernel_maintainers(base_text, sections, new_files):
             while at < len(lines) and lines[at].strip():
                 at += 1
             lines[at + 1:at + 1] = [name, *head, *[f'F:\t{f}' for f in files], '']
-        headers = [i for i, l in enumerate(lines)
-                   if l and i + 1 < len(lines) and lines[i + 1][:3] in ('M:\t', 'L:\t', 'S:\t', 'R:\t')
-                   and (i == 0 or not lines[i - 1].strip())]
     return '\n'.join(lines), uncovered
 
 
@@ -190,18 +192,15 @@ def build_series(entries):
                GIT_COMMITTER_EMAIL='kexec@lists.infradead.org')
     git('init', '-q', cwd=WORK)
     base = {p: (BASE / p).read_bytes() if (BASE / p).exists() else None for p in paths}
-    for p, data in base.items():
+    base_maint = (BASE / 'MAINTAINERS').read_text()
+    for p, data in [*base.items(), ('MAINTAINERS', base_maint.encode())]:
         write_file(WORK, p, data)
     git('add', '-A', cwd=WORK)
-    env_date = dict(env, GIT_AUTHOR_DATE='2026-11-25T00:00:00Z',
-                    GIT_COMMITTER_DATE='2026-11-25T00:00:00Z')
-    git('commit', '-q', '-m', 'base: Debian linux-source-6.12', cwd=WORK, env=env_date)
+    git('commit', '-q', '-m', 'base: Debian linux-source-6.12', cwd=WORK,
+        env=dict(env, GIT_AUTHOR_DATE='2026-11-25T00:00:00Z',
+                 GIT_COMMITTER_DATE='2026-11-25T00:00:00Z'))
     now = dict(base)
     last_at = {}
-    base_maint = (BASE / 'MAINTAINERS').read_text()
-    write_file(WORK, 'MAINTAINERS', base_maint.encode())
-    git('add', 'MAINTAINERS', cwd=WORK)
-    git('commit', '-q', '--amend', '--no-edit', cwd=WORK, env=env_date)
     sections = our_sections('HEAD')
     for commit, pats, subject, body in entries:
         when = git('log', '-1', '--format=%cI', commit).strip()
@@ -292,12 +291,12 @@ def main():
         return
     if not BASE.is_dir():
         sys.exit('make-patches: no base tree under build/ (make tree)')
-    paths = build_series(parse_series())
+    state = build_series(parse_series())
     files = write_patches()
     print(f'make-patches: {len(files) - 1} patches and a cover letter in '
           f'{OUT.relative_to(TOP)}/')
     if sys.argv[1:] == ['--check']:
-        differ = check_series(files[1:], paths)
+        differ = check_series(files[1:], state)
         if differ:
             sys.exit('make-patches: applied with git am, the series does not give the '
                      'tree make kernel built (the series is made from commits: an '
