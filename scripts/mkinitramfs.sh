@@ -51,6 +51,7 @@ for d in /bin /sbin /proc /sys /dev /tmp /boot /etc /usr/lib/ktest; do
 done
 entries+=("nod /dev/console 0600 0 0 c 5 1")
 add_file /init "$top/scripts/guest/init" 0755
+add_file /usr/lib/ktest/report.sh "$top/scripts/guest/report.sh" 0644
 add_file /bin/busybox /bin/busybox 0755
 
 # add_program NAME BINARY: a dynamically linked Debian program and the
