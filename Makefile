@@ -15,7 +15,7 @@ INITRD_SIGNED := build/initramfs-signed-x86_64.cpio.gz
 # build uses every core by itself.
 .NOTPARALLEL:
 
-.PHONY: help deps tree kernel baseline sigforce guest-progs initramfs run check boot bench \
+.PHONY: help deps tree kernel baseline sigforce guest-progs initramfs debian-guest run check boot bench \
 	distro patches clean distclean
 
 help:
@@ -28,6 +28,7 @@ help:
 	@echo "make bench      reboot phases, ours against the baseline: out/bench/ (about 45 minutes)"
 	@echo "make distro     our tree under Debian's config: build, kexec -l/-s hops (slow)"
 	@echo "make patches    the series against the base, with a cover letter: out/patches/"
+	@echo "make debian-guest   Debian 12 with systemd on a disk for the test kernel: build/debian-guest/"
 	@echo "make clean | distclean"
 
 deps:
@@ -59,14 +60,19 @@ initramfs: guest-progs
 		scripts/mkinitramfs.sh $(INITRD_DEBIAN) --debian; \
 	else rm -f $(INITRD_DEBIAN); fi
 
+# Debian 12 with systemd, on a disk the test kernel boots (first time: a
+# few minutes of mmdebstrap, cached in ~/.cache/kexec-ktest/).
+debian-guest: kernel
+	@scripts/mkdebian-guest.sh
+
 run: initramfs
 	@$(PYTHON) scripts/ktest.py run
 
 # The baseline kernel is a kexec target: build it before the initramfs.
-check: baseline sigforce initramfs
+check: baseline sigforce initramfs debian-guest
 	@$(PYTHON) scripts/ktest.py check
 
-boot: initramfs
+boot: initramfs debian-guest
 	@$(PYTHON) scripts/ktest.py boot $(SCENARIOS)
 
 # Reboot phases, ours against the baseline (not a test): out/bench/.
@@ -89,7 +95,7 @@ patches: kernel
 # Keeps the extracted base tree; distclean starts over.
 clean:
 	rm -rf build/obj-* build/logs build/state build/host build/guest-bin \
-		build/initramfs-* build/series build/series-am out
+		build/initramfs-* build/series build/series-am build/debian-guest out
 
 distclean:
 	rm -rf build out

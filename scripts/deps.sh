@@ -17,6 +17,8 @@ packages=(
 	openssl sbsigntool
 	# make bench's chart
 	python3-matplotlib
+	# the Debian guest: its system, its disk
+	mmdebstrap e2fsprogs kmod
 )
 
 missing=()

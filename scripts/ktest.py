@@ -39,6 +39,8 @@ KERNEL = OUT / 'x86_64' / 'bzImage'
 INITRD = BUILD / 'initramfs-x86_64.cpio.gz'
 # The same plus Debian's kernels, when scripts/fetch-debian-kernels.sh got them.
 INITRD_DEBIAN = BUILD / 'initramfs-debian-x86_64.cpio.gz'
+# The Debian guest's disk (scripts/mkdebian-guest.sh): systemd on ext4.
+DEBIAN_DISK = BUILD / 'debian-guest' / 'debian.img'
 # With our kernel signed (sign-test-images.sh): /boot/bzImage-signed etc.
 INITRD_SIGNED = BUILD / 'initramfs-signed-x86_64.cpio.gz'
 # make distro: our tree under Debian's configuration is the kernel of every hop.
@@ -139,7 +141,7 @@ def qemu_command(append, smp, mem, disk, allow_reset, machine, kernel, initrd,
     cmd = [qemu, '-nodefaults', '-no-user-config', '-display', 'none',
            '-monitor', 'none',
            '-machine', machine, '-m', mem, '-smp', str(smp),
-           '-kernel', str(kernel), '-initrd', str(initrd),
+           '-kernel', str(kernel), *(['-initrd', str(initrd)] if initrd else []),
            '-append', append,
            '-drive', f'file={disk},if=virtio,format=raw',
            *(['-drive', f'file={swap},if=virtio,format=raw'] if swap else []),
@@ -222,17 +224,21 @@ QMP_RE = re.compile(r'ktest: qmp (\{.*\})\s*$')
 def boot(name, append, timeout, smp=2, mem='512M', allow_reset=False,
          machine='pc', stop_on=None, kernel=KERNEL, initrd=INITRD, linger=0,
          uefi=False, devices=(), objects=(), qmp=False, secure_boot=False, cpu='',
-         debugcon=False, swap_mib=0):
+         debugcon=False, swap_mib=0, rootfs=None):
     """Run QEMU to its end, the timeout, or the line stop_on matches; with
     linger, QEMU gets that many more seconds after the match to exit by
     itself (a reset, under -no-reboot).  With qmp, the guest's requests
-    for the QEMU monitor are carried out (Monitor)."""
+    for the QEMU monitor are carried out (Monitor).  With rootfs, the
+    first disk is a copy of that image instead of an empty state disk."""
     LOGS.mkdir(parents=True, exist_ok=True)
     log = LOGS / f'{name}.log'
     disk = BUILD / 'state' / f'{name}.img'
     disk.parent.mkdir(parents=True, exist_ok=True)
-    with open(disk, 'wb') as f:
-        f.truncate(1 << 20)
+    if rootfs:
+        subprocess.run(['cp', '--sparse=always', str(rootfs), str(disk)], check=True)
+    else:
+        with open(disk, 'wb') as f:
+            f.truncate(1 << 20)
     swap = None
     if swap_mib:
         # A second disk, /dev/vdb, for the guest to swap to.
@@ -373,6 +379,7 @@ class Scenario:
     decompressor: str = ''
     paging: tuple = ()          # page table levels expected in each generation
     debugcon: bool = False      # QEMU's isa-debugcon on port 0xe9, into the log
+    rootfs: Path = None         # boot this disk image (root=/dev/vda), not an initramfs
     # A check of the line expect_serial matched: '' or why it is wrong.
     serial_check: object = None
 
@@ -390,6 +397,8 @@ class Scenario:
             parts.append(f'kpad={self.pad_mib}')
         if self.uefi:
             parts.append('kfw=uefi')
+        if self.rootfs:
+            parts.append('root=/dev/vda rw')
         if self.extra:
             parts.append(self.extra)
         return ' '.join(parts)
@@ -691,6 +700,11 @@ SCENARIOS = [
     Scenario('trial-fallback-fails', plan=('t', 'tfail', 'tfail'), resets=True,
              needs=('CONFIG_KEXEC_TRIAL',),
              expect_serial=r'ktest: reboot method=trial-fallback gen=3'),
+    # Debian 12 with systemd as PID 1 on an ext4 disk: it reaches
+    # multi-user.target, and systemctl kexec into the same kernel (loaded
+    # with kexec -s -l) reaches it again.
+    Scenario('debian-systemd', plan=('sk',), rootfs=DEBIAN_DISK, gen_timeout=240,
+             needs=('CONFIG_EXT4_FS', 'CONFIG_CGROUPS')),
     Scenario('ima-kexec', plan=('s', 's'), needs=('CONFIG_IMA_KEXEC',)),
     Scenario('ima-kexec-moved', plan=('s', 's'), extra='kexec_file.claim=0',
              needs=('CONFIG_IMA_KEXEC',)),
@@ -1054,11 +1068,11 @@ def run_scenario(scn):
     return boot(scn.name, scn.append(), timeout, smp=scn.smp, mem=scn.mem,
                 allow_reset='fw' in scn.plan or 'thang' in scn.plan,
                 machine=scn.machine, stop_on=stop_on,
-                kernel=scn.kernel, initrd=scn.initrd,
+                kernel=scn.kernel, initrd=None if scn.rootfs else scn.initrd,
                 linger=RESET_GRACE if scn.resets else 0, uefi=scn.uefi,
                 secure_boot=scn.secure_boot,
                 devices=scn.devices, objects=scn.objects, qmp=scn.qmp, cpu=scn.cpu,
-                debugcon=scn.debugcon, swap_mib=scn.swap_mib)
+                debugcon=scn.debugcon, swap_mib=scn.swap_mib, rootfs=scn.rootfs)
 
 
 # --------------------------------------------------------------------------
